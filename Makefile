@@ -1,0 +1,57 @@
+# Flask Status Playground: `make run` serves it, `make test` proves it. Nothing else to install.
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+PYTEST_ARGS ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help run test unit e2e demo browser lint format clean screenshots
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/python -m pip install --disable-pip-version-check -q -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
+	$(BIN)/python -m pip install --disable-pip-version-check -q -r requirements-dev.txt
+	touch $@
+
+run: $(VENV)/.installed ## serve the playground on http://$(HOST):$(PORT), debugger off
+	$(BIN)/python -m playground --host $(HOST) --port $(PORT)
+
+browser: $(VENV)/.installed-dev ## make sure the e2e suite has a Chromium
+	$(BIN)/python -m e2e.chromium
+
+test: $(VENV)/.installed-dev browser ## unit tests, then the e2e suite headless
+	$(BIN)/python -m pytest tests e2e $(PYTEST_ARGS)
+
+unit: $(VENV)/.installed-dev ## the unit tests alone
+	$(BIN)/python -m pytest tests $(PYTEST_ARGS)
+
+e2e: $(VENV)/.installed-dev browser ## the e2e suite alone
+	$(BIN)/python -m pytest e2e $(PYTEST_ARGS)
+
+demo: $(VENV)/.installed-dev browser ## the e2e suite in a real window, slowly, for a class to watch
+	$(BIN)/python -m pytest e2e --headed --slowmo 500 $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-dev ## ruff check and ruff format --check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.installed-dev ## ruff format and ruff check --fix
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean: ## remove the virtualenv and caches
+	rm -rf $(VENV) .pytest_cache test-results
+
+screenshots: $(VENV)/.installed-dev browser ## regenerate the README's pictures in docs/screenshots
+	PLAYGROUND_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest e2e/test_screenshots.py -q

@@ -1,0 +1,39 @@
+"""Flask Status Playground: the tutorial's endpoints, pages that post to them, and the raw answer."""
+
+import secrets
+from typing import Any
+
+from flask import Flask
+from flask_wtf.csrf import CSRFProtect
+
+from . import body_limit, pages
+from .endpoints import LISTINGS
+
+csrf = CSRFProtect()
+
+DEFAULTS: dict[str, Any] = {
+    # Over this many bytes a request body gets 413 on every route, so a classroom server cannot
+    # be flooded. The tutorial's bare app has no such limit: this is the one deliberate difference.
+    "MAX_CONTENT_LENGTH": 1024 * 1024,
+}
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the playground: the tutorial's listings as blueprints, plus the pages around them."""
+    app = Flask(__name__, template_folder="../templates", static_folder="../static")
+    app.config.from_mapping(DEFAULTS)
+    app.config.from_prefixed_env()
+    if test_config is not None:
+        app.config.from_mapping(test_config)
+    if not app.config.get("SECRET_KEY"):
+        # Generated at start, never committed: set FLASK_SECRET_KEY to keep sessions across restarts.
+        app.config["SECRET_KEY"] = secrets.token_hex(32)
+
+    body_limit.init_app(app)
+    csrf.init_app(app)
+    for blueprint in LISTINGS.values():
+        # The tutorial's endpoints take no token, exactly like its curl commands.
+        csrf.exempt(blueprint)
+        app.register_blueprint(blueprint)
+    app.register_blueprint(pages.bp)
+    return app

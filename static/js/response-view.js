@@ -1,0 +1,52 @@
+// The Response component: one module renders every answer, on every page.
+
+const CLASSES = {
+  1: "Informational",
+  2: "Success",
+  3: "Redirection",
+  4: "Client error",
+  5: "Server error",
+};
+
+export function statusClass(status) {
+  const digit = Math.floor(status / 100);
+  return { key: `${digit}xx`, name: CLASSES[digit] ?? "Unknown class" };
+}
+
+function part(root, name) {
+  return root.querySelector(`[data-part="${name}"]`);
+}
+
+export function formatBytes(count) {
+  return count === 1 ? "1 byte" : `${count.toLocaleString("en")} bytes`;
+}
+
+/** Show an answer read by exchange.sendRequest. Everything goes in as text, never as HTML. */
+export function showResponse(root, answer) {
+  part(root, "placeholder").hidden = true;
+  part(root, "answer").hidden = false;
+  const cls = statusClass(answer.status);
+  const status = part(root, "status");
+  status.textContent = `${answer.status} ${answer.statusText}`.trim();
+  status.className = `status status-${cls.key}`;
+  part(root, "status-class").textContent = `${cls.key} ${cls.name}`;
+  part(root, "version").textContent = answer.version;
+  part(root, "timing").textContent = `${answer.durationMs.toFixed(1)} ms`;
+  const sizes = [`${formatBytes(answer.bodyBytes)} of body`];
+  if (answer.transferBytes) sizes.push(`${formatBytes(answer.transferBytes)} on the wire`);
+  part(root, "size").textContent = sizes.join(", ");
+  part(root, "headers").textContent = answer.headers.map(([n, v]) => `${n}: ${v}`).join("\n");
+  const body = part(root, "body");
+  body.textContent = answer.body;
+  body.classList.toggle("empty", answer.body === "");
+  if (answer.body === "") body.textContent = "(empty body)";
+  root.dataset.status = String(answer.status);
+}
+
+/** Show that no answer came back at all (the network failed, the server is down). */
+export function showFailure(root, error) {
+  part(root, "placeholder").hidden = false;
+  part(root, "answer").hidden = true;
+  part(root, "placeholder").textContent = `No answer: the request failed before the server replied (${error.message}).`;
+  delete root.dataset.status;
+}
