@@ -43,3 +43,5 @@ class HomePage:
         self.user_details = EndpointForm(page, "User details")
         self.response = page.get_by_role("region", name="Response")
         self.request = page.get_by_role("region", name="Request")
+        self.explanation = page.get_by_role("region", name="Why this status")
+        self.hidden = page.get_by_role("region", name="What the browser hides")

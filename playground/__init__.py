@@ -6,7 +6,7 @@ from typing import Any
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
-from . import body_limit, pages
+from . import api, body_limit, pages, recorder
 from .endpoints import LISTINGS
 
 csrf = CSRFProtect()
@@ -15,6 +15,8 @@ DEFAULTS: dict[str, Any] = {
     # Over this many bytes a request body gets 413 on every route, so a classroom server cannot
     # be flooded. The tutorial's bare app has no such limit: this is the one deliberate difference.
     "MAX_CONTENT_LENGTH": 1024 * 1024,
+    # How many exchanges the recorder keeps: the oldest go first, so memory stays flat.
+    "EXCHANGE_LOG_SIZE": 500,
 }
 
 
@@ -36,4 +38,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         csrf.exempt(blueprint)
         app.register_blueprint(blueprint)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(api.bp)
+    # Last, so that its hook runs just before the view: the recorder wraps the whole app.
+    recorder.init_app(app, recorded_blueprints=[bp.name for bp in LISTINGS.values()])
     return app

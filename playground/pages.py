@@ -9,8 +9,9 @@ bp = Blueprint("pages", __name__)
 
 
 def _with_urls(form: EndpointForm) -> EndpointForm:
-    """Attach the form's endpoint URL in each return style, for the page's script."""
+    """Attach the form's endpoint URL and view name in each return style, for the page's script."""
     form.urls = {style: url_for(f"{blueprint.name}.{form.endpoint}") for style, blueprint in LISTINGS.items()}
+    form.views = {style: f"{blueprint.name}.{form.endpoint}" for style, blueprint in LISTINGS.items()}
     return form
 
 

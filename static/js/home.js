@@ -1,34 +1,85 @@
-// The home page: each endpoint form sends a real request and the answer fills the shared views.
+// The home page: each endpoint form sends a real request, and the answer fills the shared views.
 
+import { exchangeDetail, exchangesTagged, newTag, viewSource } from "./api.js";
+import { clearComparison, showComparison } from "./browser-hides.js";
 import { buildRequest, sendRequest } from "./exchange.js";
+import { clearExplanation, setRichText, showExplanation, showSource } from "./explanation-view.js";
 import { enableCopy, showRequest } from "./request-view.js";
 import { showFailure, showResponse } from "./response-view.js";
-import { enableToggles, isChecked } from "./send-toggle.js";
+import { enableToggles, isChecked, setChecked } from "./send-toggle.js";
 
 const requestView = document.querySelector("[data-request-view]");
 const responseView = document.querySelector("[data-response-view]");
+const explanationView = document.querySelector("[data-explanation-view]");
+const hiddenView = document.querySelector("[data-hidden-view]");
+const forms = Array.from(document.querySelectorAll("[data-endpoint-form]"));
+
+// The page tags its own requests with this header to find their exchanges in the server's log. It
+// changes nothing in the answer, and the curl command leaves it out.
+const TAG_HEADER = "X-Playground-Tag";
+// Values never put in the page's URL: a link is shared, and a password must not travel with it.
+const PRIVATE_KEYS = new Set(["password"]);
 
 function control(form, name) {
   return form.querySelector(`[id="${form.id}-${name}"]`);
 }
 
+function toggles(form) {
+  return Array.from(form.querySelectorAll(".send-toggle"));
+}
+
 /** What a form's controls ask for: method, encoding, target path, and the fields to send. */
-export function readForm(form) {
+function readForm(form) {
   const urls = JSON.parse(form.dataset.urls);
-  const fields = [];
-  for (const toggle of form.querySelectorAll(".send-toggle")) {
-    if (!isChecked(toggle)) continue;
-    const key = toggle.dataset.key;
-    fields.push([key, control(form, key).value]);
-  }
+  const style = control(form, "return_style").value;
   return {
     method: control(form, "method").value,
     encoding: control(form, "encoding").value,
-    returnStyle: control(form, "return_style").value,
-    path: urls[control(form, "return_style").value],
-    fields,
+    returnStyle: style,
+    path: urls[style],
+    view: JSON.parse(form.dataset.views)[style],
+    fields: toggles(form)
+      .filter(isChecked)
+      .map((toggle) => [toggle.dataset.key, control(form, toggle.dataset.key).value]),
   };
 }
+
+// -- Shareable state: the form, its values, toggles and options live in the URL ----------------------
+
+function stateOf(form) {
+  const params = new URLSearchParams({ form: form.id });
+  for (const toggle of toggles(form)) {
+    const key = toggle.dataset.key;
+    const value = control(form, key).value;
+    if (value && !PRIVATE_KEYS.has(key)) params.set(key, value);
+    if (!isChecked(toggle)) params.set(`send_${key}`, "0");
+  }
+  params.set("method", control(form, "method").value);
+  params.set("encoding", control(form, "encoding").value);
+  params.set("style", control(form, "return_style").value);
+  return params;
+}
+
+function applyState(params) {
+  const form = forms.find((f) => f.id === params.get("form"));
+  if (!form) return null;
+  for (const toggle of toggles(form)) {
+    const key = toggle.dataset.key;
+    if (!PRIVATE_KEYS.has(key)) control(form, key).value = params.get(key) ?? "";
+    setChecked(toggle, params.get(`send_${key}`) !== "0");
+  }
+  const choose = (name, value) => {
+    const select = control(form, name);
+    if (value && Array.from(select.options).some((o) => o.value === value)) select.value = value;
+  };
+  choose("method", params.get("method"));
+  choose("encoding", params.get("encoding"));
+  choose("return_style", params.get("style"));
+  showTarget(form);
+  return form;
+}
+
+// -- The views --------------------------------------------------------------------------------------
 
 const BODYLESS_NOTE = "GET and HEAD carry no body: the fields go in the query string.";
 
@@ -39,26 +90,85 @@ function showTarget(form) {
     method === "GET" || method === "HEAD" ? BODYLESS_NOTE : "";
 }
 
-async function send(form) {
-  const request = buildRequest(readForm(form));
-  showRequest(requestView, request);
-  responseView.setAttribute("aria-busy", "true");
+async function showViewSource(form) {
+  const { view } = readForm(form);
   try {
-    showResponse(responseView, await sendRequest(request));
-  } catch (error) {
-    showFailure(responseView, error);
-  } finally {
-    responseView.removeAttribute("aria-busy");
+    const source = await viewSource(view);
+    showSource(explanationView, source.source_html, `The view that will answer: ${view}`);
+  } catch {
+    // The source is a help, not the answer: the page works on without it.
   }
 }
 
-for (const form of document.querySelectorAll("[data-endpoint-form]")) {
+function render(entry) {
+  showRequest(requestView, entry.request, [[TAG_HEADER, `${entry.tag} (added by the page to find its exchange; not in the curl command)`]]);
+  if (entry.answer) showResponse(responseView, entry.answer);
+  if (entry.detail) showExplanation(explanationView, entry.detail);
+  if (entry.hops?.length) showComparison(hiddenView, entry.answer, entry.hops, setRichText);
+}
+
+async function send(form) {
+  const request = buildRequest(readForm(form));
+  const tag = newTag();
+  const entry = { request, tag };
+  render(entry);
+  // Each send is a step in the history: the URL now holds the request, ready to share.
+  history.pushState(entry, "", `?${stateOf(form)}`);
+  const url = location.href;
+  const remember = () => {
+    if (location.href === url) history.replaceState(entry, "", url);
+  };
+  responseView.setAttribute("aria-busy", "true");
+  try {
+    entry.answer = await sendRequest(request, [[TAG_HEADER, tag]]);
+    showResponse(responseView, entry.answer);
+    remember();
+  } catch (error) {
+    showFailure(responseView, error);
+    clearExplanation(explanationView, "No answer came back, so there is nothing to explain.");
+    return;
+  } finally {
+    responseView.removeAttribute("aria-busy");
+  }
+  try {
+    entry.hops = await exchangesTagged(tag);
+    if (!entry.hops.length) throw new Error("the server's log has no record of it");
+    entry.detail = await exchangeDetail(entry.hops[entry.hops.length - 1].id);
+    showExplanation(explanationView, entry.detail);
+    showComparison(hiddenView, entry.answer, entry.hops, setRichText);
+  } catch (error) {
+    clearExplanation(explanationView, `The server's record of this exchange could not be read (${error.message}).`);
+    clearComparison(hiddenView, "No server record to compare with.");
+  }
+  remember();
+}
+
+for (const form of forms) {
   enableToggles(form);
   showTarget(form);
-  form.addEventListener("change", () => showTarget(form));
+  form.addEventListener("change", (event) => {
+    showTarget(form);
+    if (event.target === control(form, "return_style")) showViewSource(form);
+  });
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     send(form);
   });
+  form.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      send(form);
+    }
+  });
 }
 enableCopy(requestView);
+
+window.addEventListener("popstate", (event) => {
+  const form = applyState(new URLSearchParams(location.search));
+  if (event.state?.request) render(event.state);
+  if (form && !event.state?.detail) showViewSource(form);
+});
+
+const opened = applyState(new URLSearchParams(location.search));
+showViewSource(opened ?? forms[forms.length - 1]);
+if (opened) opened.querySelector("button.send").focus();

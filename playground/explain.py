@@ -1,0 +1,184 @@
+"""Why an exchange got its status: built from what the server did, never from a table of guesses.
+
+The recorder notes the facts (the exception behind an error, the view's line that returned, raised
+or set the status); this module turns them into the explanation the page and the API show: the
+status class, the code's name and description from http.HTTPStatus, the cause specific to this
+request, and the view's real source (read with inspect, highlighted with Pygments) with the deciding
+line marked.
+"""
+
+import inspect
+import json
+import linecache
+import re
+from functools import lru_cache
+from http import HTTPStatus
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from pygments import highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexers import PythonLexer
+
+from .recorder import Exchange
+
+STATUS_CLASSES = {
+    1: ("Informational", "the request was received and is still being processed"),
+    2: ("Success", "the request was received, understood and accepted"),
+    3: ("Redirection", "the client must take further action, usually follow the Location header"),
+    4: ("Client error", "the request was at fault: the client should change it before trying again"),
+    5: ("Server error", "the server failed to fulfil a valid request"),
+}
+PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+
+
+def status_facts(code: int) -> dict[str, Any]:
+    """The status class and what it means, and the code's name and description."""
+    cls_name, cls_meaning = STATUS_CLASSES.get(code // 100, ("Unknown", "no class of HTTP defines this"))
+    try:
+        status = HTTPStatus(code)
+        name, phrase, description = status.name, status.phrase, status.description
+    except ValueError:
+        name, phrase, description = None, None, "HTTP defines no status with this code."
+    return {
+        "status_class": f"{code // 100}xx",
+        "status_class_name": cls_name,
+        "status_class_meaning": cls_meaning,
+        "status_name": name,
+        "status_phrase": phrase,
+        "status_description": description,
+    }
+
+
+@lru_cache(maxsize=64)
+def view_source(app: Flask, endpoint: str) -> tuple[str, int, str] | None:
+    """The view's source text, its first line number and its file, read with inspect."""
+    view = app.view_functions.get(endpoint)
+    if view is None:
+        return None
+    view = inspect.unwrap(view)
+    lines, start = inspect.getsourcelines(view)
+    return "".join(lines), start, inspect.getsourcefile(view) or ""
+
+
+@lru_cache(maxsize=256)
+def highlighted(source: str, start: int, marked: int | None) -> str:
+    """The source as HTML (escaped by Pygments), numbered, with the deciding line in a <mark>."""
+    formatter = HtmlFormatter(
+        linenos="inline",
+        linenostart=start,
+        hl_lines=[marked - start + 1] if marked else [],
+        cssclass="source",
+    )
+    html = highlight(source, PythonLexer(), formatter)
+    return re.sub(r'<span class="hll">(.*?)\n</span>', r'<mark class="deciding-line">\1</mark>\n', html)
+
+
+def _relative(path: str) -> str:
+    try:
+        return str(Path(path).resolve().relative_to(PACKAGE_ROOT))
+    except ValueError:
+        return path
+
+
+def _decorator_line(source: str, start: int, needle: str) -> int | None:
+    for offset, text in enumerate(source.splitlines()):
+        if text.lstrip().startswith("@") and needle in text:
+            return start + offset
+    return None
+
+
+def _deciding_line(exchange: Exchange, source: tuple[str, int, str] | None) -> tuple[str, int] | None:
+    """Which line decided the status: the one that raised, returned, or set the status."""
+    facts = exchange.facts
+    error = facts["exception"]
+    text, start, path = source if source else ("", 0, "")
+    raised_at = facts["raised_at"]
+    if raised_at and raised_at[0] == path:
+        return raised_at
+    if error and error["type"] == "MethodNotAllowed" and source:
+        line = _decorator_line(text, start, "methods=") or _decorator_line(text, start, ".route(")
+        return (path, line) if line else None
+    if raised_at:
+        return raised_at
+    if facts["status_lines"]:
+        return path, facts["status_lines"][-1]
+    if facts["return_line"]:
+        return path, facts["return_line"]
+    return None
+
+
+def _code(text: str) -> str:
+    return f"`{text}`"
+
+
+def _cause(exchange: Exchange, source_line: str | None) -> str:
+    """The cause specific to this request, in a sentence a learner can follow."""
+    facts, request, response = exchange.facts, exchange.request, exchange.response
+    status, error = response["status"], facts["exception"]
+    line = _code(source_line) if source_line else "the view"
+    content_type = next((v for n, v in request["headers"] if n.lower() == "content-type"), "")
+    if error is None:
+        if facts["status_lines"]:
+            return f"{line} set the status to {status} on the Response the view then returned."
+        return f"The view returned {line}, and Flask built a {status} Response from it."
+    kind = error["type"]
+    if kind == "BadRequestKeyError":
+        key = error["key"]
+        why = ""
+        if content_type.startswith("application/json"):
+            why = " (request.form only parses form encodings: a JSON body leaves it empty)"
+        elif request["method"] in ("GET", "HEAD"):
+            why = " (a GET or HEAD request carries its fields in the query string, not in the form)"
+        lookup = _code(f"request.form[{json.dumps(key)}]")
+        return (
+            f"{_code(key)} was not in the form{why}, so {lookup} raised {_code('BadRequestKeyError')},"
+            " which Flask turns into 400."
+        )
+    if kind == "MethodNotAllowed":
+        allowed = ", ".join(error["allowed_methods"] or [])
+        return (
+            f"{request['method']} is not in the route's methods ({line}), so Flask's routing raised "
+            f"{_code('MethodNotAllowed')} before any view ran, and answered 405 with Allow: {allowed}."
+        )
+    if kind == "TypeError" and "did not return a valid response" in error["message"]:
+        return (
+            f"The view returned None because the method was {request['method']}: {line} was false, so the "
+            f"function ended without a return statement. Flask raised {_code('TypeError')} and answered 500."
+        )
+    if kind == "RequestEntityTooLarge":
+        if facts["view_ran"]:
+            return (
+                f"Reading the form at {line} hit one of Flask's form limits (MAX_FORM_MEMORY_SIZE, "
+                f"MAX_FORM_PARTS), which raised {_code('RequestEntityTooLarge')}: 413."
+            )
+        return (
+            f"The body was {request['body_size']:,} bytes, over the playground's MAX_CONTENT_LENGTH: {line} "
+            f"raised {_code('RequestEntityTooLarge')} before any view ran, and Flask answered 413."
+        )
+    where = f" at {line}" if source_line else ""
+    return f"{_code(kind)} was raised{where}; Flask answered {status}."
+
+
+def explain(app: Flask, exchange: Exchange, with_source: bool = False) -> dict[str, Any]:
+    """The explanation of one exchange, for the API and the page."""
+    source = view_source(app, exchange.view)
+    decided = _deciding_line(exchange, source)
+    source_line = linecache.getline(decided[0], decided[1]).strip() if decided else None
+    explanation: dict[str, Any] = {
+        **status_facts(exchange.response["status"]),
+        "view": exchange.view,
+        "view_function": exchange.facts["view_function"],
+        "exception": exchange.facts["exception"],
+        "source_line": source_line,
+        "source_file": _relative(decided[0]) if decided else None,
+        "line_number": decided[1] if decided else None,
+        "in_view": bool(decided and source and decided[0] == source[2]),
+        "summary": _cause(exchange, source_line),
+    }
+    if with_source and source:
+        marked = decided[1] if explanation["in_view"] else None
+        explanation["source_html"] = highlighted(source[0], source[1], marked)
+        explanation["source_start"] = source[1]
+    return explanation

@@ -1,0 +1,26 @@
+// The playground's own JSON API: the server's record of each exchange.
+
+const API = document.querySelector("[data-api]")?.dataset.api ?? "/api/exchanges";
+
+async function getJson(url) {
+  const response = await fetch(url, { cache: "no-store", headers: { Accept: "application/json" } });
+  if (!response.ok) throw new Error(`${url} answered ${response.status}`);
+  return response.json();
+}
+
+/** Every exchange a tagged request made, oldest first: more than one when a redirect was followed. */
+export function exchangesTagged(tag) {
+  return getJson(`${API}?tag=${encodeURIComponent(tag)}`);
+}
+
+export function exchangeDetail(id) {
+  return getJson(`${API}/${id}`);
+}
+
+export function viewSource(endpoint) {
+  return getJson(`${API.replace(/\/exchanges$/, "/views")}/${encodeURIComponent(endpoint)}`);
+}
+
+export function newTag() {
+  return crypto.randomUUID();
+}

@@ -1,0 +1,89 @@
+// "What the browser hides": the page's view of an answer beside the server's record of it.
+
+const ADDED_BY_SERVER = new Set(["date", "server", "connection", "transfer-encoding", "keep-alive"]);
+const HIDDEN_FROM_SCRIPTS = new Set(["set-cookie", "set-cookie2"]);
+
+function part(root, name) {
+  return root.querySelector(`[data-part="${name}"]`);
+}
+
+/** The differences a learner would not otherwise notice, each as a sentence. */
+export function differences(answer, hops) {
+  const record = hops[hops.length - 1];
+  const sent = record.response.headers;
+  const seen = answer.headers;
+  const notes = [];
+  const renamed = sent.filter(([name]) => name !== name.toLowerCase()).map(([name]) => name);
+  if (renamed.length) {
+    notes.push(
+      `The browser lower-cases header names: the app sent ${renamed.map((n) => `\`${n}\``).join(", ")}; the page's JavaScript sees them in lower case.`,
+    );
+  }
+  const sentOrder = sent.map(([n]) => n.toLowerCase()).filter((n) => !HIDDEN_FROM_SCRIPTS.has(n));
+  const seenOrder = seen.map(([n]) => n).filter((n) => sentOrder.includes(n));
+  if (sentOrder.join() !== seenOrder.join()) {
+    notes.push(
+      `The browser re-orders headers (alphabetically): the app sent them as ${sentOrder.join(", ")}.`,
+    );
+  }
+  for (const [name] of sent) {
+    if (HIDDEN_FROM_SCRIPTS.has(name.toLowerCase())) {
+      notes.push(`The app sent \`${name}\`, but no script may read it: it is missing from the page's headers.`);
+    }
+  }
+  const sentNames = new Set(sent.map(([n]) => n.toLowerCase()));
+  const added = seen.map(([n]) => n).filter((n) => !sentNames.has(n));
+  if (added.length) {
+    const known = added.filter((n) => ADDED_BY_SERVER.has(n));
+    notes.push(
+      `${added.map((n) => `\`${n}\``).join(", ")} ${added.length === 1 ? "was" : "were"} added by the server` +
+        `${known.length === added.length ? "" : " or on the way"}, not by the app: the view never wrote ${added.length === 1 ? "it" : "them"}.`,
+    );
+  }
+  if (hops.length > 1 || answer.redirected) {
+    notes.push(
+      `fetch followed ${hops.length - 1} redirect${hops.length === 2 ? "" : "s"} silently: the page only saw the last answer (${answer.status}).`,
+    );
+  }
+  if (record.response.reason && answer.statusText !== record.response.reason) {
+    notes.push(`The app's reason phrase was \`${record.response.reason}\`; the page received \`${answer.statusText}\`.`);
+  }
+  return notes;
+}
+
+function headerLines(statusLine, headers) {
+  return [statusLine, ...headers.map(([n, v]) => `${n}: ${v}`)].join("\n");
+}
+
+export function showComparison(root, answer, hops, setRichText) {
+  part(root, "placeholder").hidden = true;
+  part(root, "compared").hidden = false;
+  const record = hops[hops.length - 1];
+  part(root, "browser").textContent = headerLines(`${answer.status} ${answer.statusText}`, answer.headers);
+  part(root, "server").textContent = headerLines(record.response.status_line, record.response.headers);
+  const list = part(root, "differences");
+  list.replaceChildren(
+    ...differences(answer, hops).map((note) => {
+      const item = document.createElement("li");
+      setRichText(item, note);
+      return item;
+    }),
+  );
+  const hopsList = part(root, "hops");
+  part(root, "hops-box").hidden = hops.length < 2;
+  hopsList.replaceChildren(
+    ...hops.map((hop, index) => {
+      const item = document.createElement("li");
+      const location = hop.response.headers.find(([n]) => n.toLowerCase() === "location");
+      const method = index === 0 ? hop.request.method : `${hop.request.method}${hop.request.method !== hops[index - 1].request.method ? " (changed from " + hops[index - 1].request.method + ")" : " (kept)"}`;
+      item.textContent = `${method} ${hop.request.path} → ${hop.response.status_line}${location ? `, Location: ${location[1]}` : ""}`;
+      return item;
+    }),
+  );
+}
+
+export function clearComparison(root, message) {
+  part(root, "placeholder").hidden = false;
+  part(root, "placeholder").textContent = message;
+  part(root, "compared").hidden = true;
+}

@@ -1,0 +1,46 @@
+// The "Why this status" component: the server's explanation of an answer, and the view's source.
+
+function part(root, name) {
+  return root.querySelector(`[data-part="${name}"]`);
+}
+
+/** Put text in an element, with `backticked` parts as <code>: never as HTML. */
+export function setRichText(element, text) {
+  element.replaceChildren();
+  text.split("`").forEach((piece, index) => {
+    if (index % 2) {
+      const code = document.createElement("code");
+      code.textContent = piece;
+      element.append(code);
+    } else if (piece) {
+      element.append(piece);
+    }
+  });
+}
+
+/** Show a view's source: HTML highlighted on the server by Pygments, which escapes it. */
+export function showSource(root, sourceHtml, caption) {
+  part(root, "source").innerHTML = sourceHtml;
+  part(root, "source-caption").textContent = caption;
+}
+
+export function showExplanation(root, exchange) {
+  const e = exchange.explanation;
+  part(root, "placeholder").hidden = true;
+  part(root, "explained").hidden = false;
+  setRichText(part(root, "summary"), e.summary);
+  part(root, "class").textContent = `${e.status_class} ${e.status_class_name}: ${e.status_class_meaning}.`;
+  part(root, "code").textContent = e.status_name
+    ? `${exchange.response.status} ${e.status_phrase} (HTTPStatus.${e.status_name}): ${e.status_description}`
+    : `${exchange.response.status}: ${e.status_description}`;
+  part(root, "line").textContent = e.source_line ?? "(none)";
+  part(root, "where").textContent = e.line_number ? `${e.source_file}, line ${e.line_number}` : "";
+  if (e.source_html) showSource(root, e.source_html, `The view that answered: ${e.view_function}`);
+  root.dataset.status = String(exchange.response.status);
+}
+
+export function clearExplanation(root, message) {
+  part(root, "placeholder").hidden = false;
+  part(root, "placeholder").textContent = message;
+  part(root, "explained").hidden = true;
+}
