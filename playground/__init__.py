@@ -6,7 +6,7 @@ from typing import Any
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
-from . import api, body_limit, pages, recorder
+from . import api, body_limit, pages, recorder, respond, status_codes
 from .endpoints import LISTINGS
 
 csrf = CSRFProtect()
@@ -37,8 +37,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         # The tutorial's endpoints take no token, exactly like its curl commands.
         csrf.exempt(blueprint)
         app.register_blueprint(blueprint)
+    # The playground's own endpoints: public like the tutorial's, and recorded like them.
+    endpoints = [*LISTINGS.values(), status_codes.bp, respond.bp]
+    for blueprint in endpoints[len(LISTINGS) :]:
+        csrf.exempt(blueprint)
+        app.register_blueprint(blueprint)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     # Last, so that its hook runs just before the view: the recorder wraps the whole app.
-    recorder.init_app(app, recorded_blueprints=[bp.name for bp in LISTINGS.values()])
+    recorder.init_app(app, recorded_blueprints=[blueprint.name for blueprint in endpoints])
     return app

@@ -5,8 +5,24 @@ learner changes: method, encoding and return style. The forms post to the tutori
 endpoints, which take no CSRF token (exactly like the tutorial's curl commands), so they carry none.
 """
 
+import re
+from dataclasses import dataclass
+from http import HTTPStatus
+from urllib.parse import urlsplit
+
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, Field, PasswordField, SelectChoice, SelectField, StringField
+from werkzeug.exceptions import default_exceptions
+from wtforms import (
+    BooleanField,
+    Field,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+    ValidationError,
+)
+from wtforms.widgets import TextArea
 
 METHODS = [SelectChoice(method) for method in ("POST", "GET", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")]
 ENCODINGS = [
@@ -67,3 +83,153 @@ class UserDetailsForm(EndpointForm):
     send_firstname = _send_toggle("firstname")
     lastname = StringField("lastname")
     send_lastname = _send_toggle("lastname")
+
+
+# -- The response builder --------------------------------------------------------------------------
+
+RESPONSE_STYLES = [
+    SelectChoice("tuple2", "tuple2: return body, status"),
+    SelectChoice("tuple3", "tuple3: return body, status, headers"),
+    SelectChoice("body_headers", "body_headers: return body, headers"),
+    SelectChoice("make_response", "make_response(body, status, headers)"),
+    SelectChoice("status_code", "status_code: response.status_code = ..."),
+    SelectChoice("response", "response: Response(body, status=..., headers=...)"),
+    SelectChoice("jsonify", "jsonify: return jsonify(...), status"),
+    SelectChoice("dict", "dict: return {...}, status, headers"),
+    SelectChoice("abort", "abort: abort(code)"),
+    SelectChoice("redirect", "redirect: redirect(location, code)"),
+    SelectChoice("status_string", 'status_string: return body, "299 Custom Reason"'),
+]
+# Headers a view may not set: the server owns the framing of the connection (PEP 3333).
+SERVER_HEADERS = {
+    "connection",
+    "keep-alive",
+    "proxy-connection",
+    "te",
+    "trailer",
+    "transfer-encoding",
+    "upgrade",
+}
+# And a Content-Length that disagrees with the body would leave the client waiting.
+REFUSED_HEADERS = SERVER_HEADERS | {"content-length"}
+MAX_HEADERS = 30
+_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+_STATUS = re.compile(r"([0-9]{3})(?: (.*))?")
+
+
+@dataclass(frozen=True)
+class ResponseSpec:
+    """The validated values a /respond view answers with."""
+
+    status_code: int
+    reason: str | None
+    headers: list[tuple[str, str]]
+    body: str
+    location: str
+
+    @property
+    def status_line(self) -> str:
+        """The status as a string: the code and its reason (given, or HTTP's own)."""
+        if self.reason:
+            return f"{self.status_code} {self.reason}"
+        try:
+            return f"{self.status_code} {HTTPStatus(self.status_code).phrase}"
+        except ValueError:
+            return str(self.status_code)
+
+    @property
+    def status(self) -> int | str:
+        """What a view returns as its status: the int, or the string when a reason was given."""
+        return self.status_line if self.reason else self.status_code
+
+
+class HeaderLinesField(Field):
+    """Header lines, ``Name: value``: one per repeated ``header`` value or per line of a textarea."""
+
+    widget = TextArea()
+
+    def _value(self) -> str:
+        return "\n".join(f"{name}: {value}" for name, value in self.data or [])
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        self.data = []
+        self.raw_lines = [line.rstrip("\r") for value in valuelist for line in value.split("\n")]
+        for line in self.raw_lines:
+            if not line.strip():
+                continue
+            name, colon, value = line.partition(":")
+            if not colon:
+                raise ValueError(f"{line!r} is not a header line: write it as Name: value.")
+            self.data.append((name, value.strip()))
+
+    def pre_validate(self, form: "FlaskForm") -> None:
+        if len(self.data or []) > MAX_HEADERS:
+            raise ValidationError(f"At most {MAX_HEADERS} headers.")
+        for name, value in self.data or []:
+            if not _TOKEN.fullmatch(name):
+                raise ValidationError(f"{name!r} is not a header name: letters, digits and -, no spaces.")
+            if _CONTROL.search(value):
+                raise ValidationError(f"The value of {name} has a line break or control character.")
+            if name.lower() in REFUSED_HEADERS:
+                raise ValidationError(f"{name} is set by the server, not by a view.")
+
+
+class RespondForm(FlaskForm):
+    """The values of a response a /respond view sends; also the response builder page's form."""
+
+    status = StringField(
+        "Status", default="200", description="a code from 200 to 599, or a status string: 299 Custom Reason"
+    )
+    header = HeaderLinesField("Headers", description="one per line, Name: value")
+    body = TextAreaField("Body", default="Hello from Flask")
+    location = StringField("Location", description="for redirect: a path on this server, such as /status/200")
+    style = SelectField("Return style", choices=RESPONSE_STYLES, default="tuple3")
+    method = SelectField("Method", choices=METHODS, default="GET")
+
+    def validate_status(self, field: StringField) -> None:
+        match = _STATUS.fullmatch((field.data or "").strip())
+        if not match:
+            raise ValidationError(
+                "Give a code of three digits, optionally followed by a reason: 299 Custom Reason."
+            )
+        code, reason = int(match[1]), match[2]
+        if not 200 <= code <= 599:
+            raise ValidationError(f"{code} is out of range: a view answers with a code from 200 to 599.")
+        if reason is not None and (not reason.strip() or _CONTROL.search(reason) or not reason.isascii()):
+            raise ValidationError("The reason must be plain ASCII text on one line.")
+        style = self.style.data
+        if style == "abort" and code not in default_exceptions:
+            raise ValidationError(f"abort() needs an error code Werkzeug knows (400 to 505), not {code}.")
+        if style == "redirect" and not 300 <= code <= 399:
+            raise ValidationError(f"redirect() needs a 3xx code, not {code}.")
+        if style in ("abort", "redirect", "status_code") and reason is not None:
+            raise ValidationError(f"{style} takes a bare code: drop the reason.")
+
+    def validate_location(self, field: StringField) -> None:
+        location = field.data or ""
+        if self.style.data != "redirect" and not location:
+            return
+        parts = urlsplit(location)
+        if (
+            not location.startswith("/")
+            or location.startswith("//")
+            or "\\" in location
+            or parts.scheme
+            or parts.netloc
+            or _CONTROL.search(location)
+        ):
+            raise ValidationError(
+                "A redirect stays on this server: give a path starting with /, such as /status/200."
+            )
+
+    def spec(self) -> ResponseSpec:
+        match = _STATUS.fullmatch(self.status.data.strip())
+        assert match is not None  # validated
+        return ResponseSpec(
+            status_code=int(match[1]),
+            reason=match[2],
+            headers=list(self.header.data or []),
+            body=self.body.data or "",
+            location=self.location.data or "",
+        )

@@ -1,9 +1,29 @@
 """The playground's pages."""
 
-from flask import Blueprint, render_template, url_for
+from typing import Any
 
+from flask import Blueprint, jsonify, render_template, request, url_for
+
+from .builder_code import flask_code
+from .catalogue import catalogue
 from .endpoints import LISTINGS
-from .forms import EndpointForm, SignUpForm, UserDetailsForm
+from .explain import highlighted
+from .forms import EndpointForm, RespondForm, SignUpForm, UserDetailsForm
+
+# Each response builder style and the /respond view that is written with it.
+RESPOND_VIEWS = {
+    "tuple2": "tuple2",
+    "tuple3": "tuple3",
+    "body_headers": "body_headers",
+    "make_response": "make_response_style",
+    "status_code": "status_code",
+    "response": "response",
+    "jsonify": "jsonify_style",
+    "dict": "dict_style",
+    "abort": "abort_style",
+    "redirect": "redirect_style",
+    "status_string": "status_string",
+}
 
 bp = Blueprint("pages", __name__)
 
@@ -23,3 +43,38 @@ def home() -> str:
         (_with_urls(UserDetailsForm()), "details", "User details"),
     ]
     return render_template("home.html", endpoint_forms=endpoint_forms)
+
+
+@bp.get("/codes")
+def codes() -> str:
+    """The status catalogue: every code, grouped by class, each with a Try button."""
+    return render_template("catalogue.html", groups=catalogue())
+
+
+def _built(form: RespondForm) -> dict[str, Any]:
+    """What the builder shows for valid values: the code, and the request that runs it."""
+    style = form.style.data
+    code = flask_code(style, form.spec(), [form.method.data])
+    return {
+        "style": style,
+        "code": code,
+        "code_html": highlighted(code, 1, None),
+        "url": url_for(f"respond.{RESPOND_VIEWS[style]}"),
+        "method": form.method.data,
+        "fields": [
+            ["status", form.status.data],
+            *[["header", f"{name}: {value}"] for name, value in form.spec().headers],
+            ["body", form.body.data or ""],
+            *([["location", form.location.data]] if form.location.data else []),
+        ],
+    }
+
+
+@bp.route("/builder", methods=["GET", "POST"])
+def builder():
+    """The response builder: pick a return style and values, see the code, send it for real."""
+    form = RespondForm()
+    built = _built(form) if form.validate_on_submit() else None
+    if request.method == "POST" and request.accept_mimetypes.best == "application/json":
+        return jsonify(errors=form.errors, built=built), 200 if built else 400
+    return render_template("builder.html", form=form, built=built)

@@ -66,9 +66,7 @@ export function buildRequest({ method, encoding, path, fields, origin = location
 
 function lastTiming(url) {
   const entries = performance.getEntriesByName(url, "resource");
-  const entry = entries[entries.length - 1];
-  performance.clearResourceTimings();
-  return entry;
+  return entries[entries.length - 1];
 }
 
 const VERSIONS = { "http/1.0": "HTTP/1.0", "http/1.1": "HTTP/1.1", h2: "HTTP/2", h3: "HTTP/3" };
@@ -85,8 +83,8 @@ export async function sendRequest(request, extraHeaders = []) {
   });
   const bytes = new Uint8Array(await response.arrayBuffer());
   const elapsed = performance.now() - started;
-  const timing = lastTiming(response.url);
-  return {
+  const timing = lastTiming(request.url) ?? lastTiming(response.url);
+  const answer = {
     status: response.status,
     statusText: response.statusText,
     version: VERSIONS[timing?.nextHopProtocol] ?? (timing?.nextHopProtocol || ""),
@@ -98,4 +96,6 @@ export async function sendRequest(request, extraHeaders = []) {
     url: response.url,
     redirected: response.redirected,
   };
+  performance.clearResourceTimings();
+  return answer;
 }

@@ -1,22 +1,15 @@
 // The home page: each endpoint form sends a real request, and the answer fills the shared views.
 
-import { exchangeDetail, exchangesTagged, newTag, viewSource } from "./api.js";
-import { clearComparison, showComparison } from "./browser-hides.js";
-import { buildRequest, sendRequest } from "./exchange.js";
-import { clearExplanation, setRichText, showExplanation, showSource } from "./explanation-view.js";
-import { enableCopy, showRequest } from "./request-view.js";
-import { showFailure, showResponse } from "./response-view.js";
+import { viewSource } from "./api.js";
+import { buildRequest } from "./exchange.js";
+import { showSource } from "./explanation-view.js";
+import { pageViews, render, sendAndShow } from "./flow.js";
+import { enableCopy } from "./request-view.js";
 import { enableToggles, isChecked, setChecked } from "./send-toggle.js";
 
-const requestView = document.querySelector("[data-request-view]");
-const responseView = document.querySelector("[data-response-view]");
-const explanationView = document.querySelector("[data-explanation-view]");
-const hiddenView = document.querySelector("[data-hidden-view]");
+const views = pageViews();
 const forms = Array.from(document.querySelectorAll("[data-endpoint-form]"));
 
-// The page tags its own requests with this header to find their exchanges in the server's log. It
-// changes nothing in the answer, and the curl command leaves it out.
-const TAG_HEADER = "X-Playground-Tag";
 // Values never put in the page's URL: a link is shared, and a password must not travel with it.
 const PRIVATE_KEYS = new Set(["password"]);
 
@@ -94,53 +87,21 @@ async function showViewSource(form) {
   const { view } = readForm(form);
   try {
     const source = await viewSource(view);
-    showSource(explanationView, source.source_html, `The view that will answer: ${view}`);
+    showSource(views.explanation, source.source_html, `The view that will answer: ${view}`);
   } catch {
     // The source is a help, not the answer: the page works on without it.
   }
 }
 
-function render(entry) {
-  showRequest(requestView, entry.request, [[TAG_HEADER, `${entry.tag} (added by the page to find its exchange; not in the curl command)`]]);
-  if (entry.answer) showResponse(responseView, entry.answer);
-  if (entry.detail) showExplanation(explanationView, entry.detail);
-  if (entry.hops?.length) showComparison(hiddenView, entry.answer, entry.hops, setRichText);
-}
-
 async function send(form) {
   const request = buildRequest(readForm(form));
-  const tag = newTag();
-  const entry = { request, tag };
-  render(entry);
-  // Each send is a step in the history: the URL now holds the request, ready to share.
-  history.pushState(entry, "", `?${stateOf(form)}`);
+  // Each send is a step in the history: the URL holds the request, ready to share, at once.
+  history.pushState({ request }, "", `?${stateOf(form)}`);
   const url = location.href;
-  const remember = () => {
+  const remember = (entry) => {
     if (location.href === url) history.replaceState(entry, "", url);
   };
-  responseView.setAttribute("aria-busy", "true");
-  try {
-    entry.answer = await sendRequest(request, [[TAG_HEADER, tag]]);
-    showResponse(responseView, entry.answer);
-    remember();
-  } catch (error) {
-    showFailure(responseView, error);
-    clearExplanation(explanationView, "No answer came back, so there is nothing to explain.");
-    return;
-  } finally {
-    responseView.removeAttribute("aria-busy");
-  }
-  try {
-    entry.hops = await exchangesTagged(tag);
-    if (!entry.hops.length) throw new Error("the server's log has no record of it");
-    entry.detail = await exchangeDetail(entry.hops[entry.hops.length - 1].id);
-    showExplanation(explanationView, entry.detail);
-    showComparison(hiddenView, entry.answer, entry.hops, setRichText);
-  } catch (error) {
-    clearExplanation(explanationView, `The server's record of this exchange could not be read (${error.message}).`);
-    clearComparison(hiddenView, "No server record to compare with.");
-  }
-  remember();
+  remember(await sendAndShow(views, request, remember));
 }
 
 for (const form of forms) {
@@ -161,11 +122,11 @@ for (const form of forms) {
     }
   });
 }
-enableCopy(requestView);
+enableCopy(views.request);
 
 window.addEventListener("popstate", (event) => {
   const form = applyState(new URLSearchParams(location.search));
-  if (event.state?.request) render(event.state);
+  if (event.state?.request) render(views, event.state);
   if (form && !event.state?.detail) showViewSource(form);
 });
 

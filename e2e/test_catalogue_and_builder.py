@@ -1,0 +1,118 @@
+"""The status catalogue and the response builder, driven through roles and labels."""
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from .conftest import BrowserWatch
+
+
+@pytest.fixture
+def catalogue(page: Page, watch: BrowserWatch) -> Page:
+    page.goto("/codes")
+    return page
+
+
+@pytest.fixture
+def builder(page: Page, watch: BrowserWatch) -> Page:
+    page.goto("/builder")
+    return page
+
+
+def test_every_page_is_reachable_from_the_navigation(page: Page, watch: BrowserWatch) -> None:
+    page.goto("/")
+    nav = page.get_by_role("navigation", name="Main")
+    for name, heading in [("Status codes", "Every status code"), ("Response builder", "Build a response"),
+                          ("Playground", "How does a Flask view choose its status code?")]:  # fmt: skip
+        nav.get_by_role("link", name=name).click()
+        expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+        expect(nav.get_by_role("link", name=name)).to_have_attribute("aria-current", "page")
+
+
+def test_the_catalogue_groups_every_code_by_class(catalogue: Page) -> None:
+    for group in [
+        "1xx Informational",
+        "2xx Success",
+        "3xx Redirection",
+        "4xx Client error",
+        "5xx Server error",
+    ]:
+        expect(catalogue.get_by_role("region", name=group)).to_be_visible()
+    row = catalogue.get_by_role("row", name=re.compile(r"^401 Unauthorized"))
+    expect(row).to_contain_text("WWW-Authenticate")
+    expect(row.get_by_role("link", name="403")).to_be_visible()
+
+
+def test_try_sends_a_real_request_and_shows_it_in_the_response_component(catalogue: Page) -> None:
+    catalogue.get_by_role("button", name="Try 418").click()
+    response = catalogue.get_by_role("region", name="Response")
+    expect(response).to_contain_text(re.compile(r"418 I'M A TEAPOT", re.IGNORECASE))
+    expect(response).to_contain_text("418 I'm a Teapot")
+
+
+def test_try_a_1xx_shows_why_it_is_refused(catalogue: Page) -> None:
+    catalogue.get_by_role("button", name="Try 103").click()
+    expect(catalogue.get_by_role("region", name="Response")).to_contain_text("informational (1xx)")
+
+
+def test_try_a_redirect_shows_every_hop(catalogue: Page) -> None:
+    catalogue.get_by_role("button", name="Try 308").click()
+    hidden = catalogue.get_by_role("region", name="What the browser hides")
+    expect(hidden).to_contain_text("fetch followed 1 redirect silently")
+    hops = hidden.get_by_role("listitem").filter(has_text="→")
+    expect(hops).to_have_count(2)
+    expect(hops.first).to_contain_text("GET /status/308 → 308 PERMANENT REDIRECT, Location: /status/200")
+    expect(hops.last).to_contain_text("GET (kept) /status/200 → 200 OK")
+
+
+def test_the_builder_shows_the_code_and_the_real_answer(builder: Page) -> None:
+    form = builder.get_by_role("form", name="Response builder")
+    form.get_by_label("Return style").select_option("tuple3")
+    form.get_by_label("Status").fill("202")
+    form.get_by_label("Headers").fill("X-Lesson: tuples")
+    form.get_by_label("Body").fill("queued")
+    form.get_by_role("button", name="Send").click()
+    code = builder.get_by_role("region", name="Flask code")
+    expect(code).to_contain_text("return 'queued', 202, {'X-Lesson': 'tuples'}")
+    response = builder.get_by_role("region", name="Response")
+    expect(response).to_contain_text(re.compile(r"202 ACCEPTED", re.IGNORECASE))
+    expect(response).to_contain_text("x-lesson: tuples")
+    expect(builder.get_by_role("region", name="Why this status").get_by_role("mark")).to_contain_text(
+        "return spec().body, spec().status, spec().headers"
+    )
+
+
+def test_the_builder_names_bad_fields_and_sends_nothing(builder: Page) -> None:
+    form = builder.get_by_role("form", name="Response builder")
+    form.get_by_label("Headers").fill("Bad Name: x")
+    form.get_by_label("Status").fill("1000")
+    form.get_by_role("button", name="Send").click()
+    expect(form.get_by_role("alert").filter(has_text="is not a header name")).to_be_visible()
+    expect(form.get_by_role("alert").filter(has_text="Give a code of three digits")).to_be_visible()
+    expect(builder.get_by_role("region", name="Response")).to_contain_text("Nothing sent yet")
+
+
+def test_a_303_redirect_turns_post_into_get(builder: Page) -> None:
+    form = builder.get_by_role("form", name="Response builder")
+    form.get_by_label("Return style").select_option("redirect")
+    form.get_by_label("Status").fill("303")
+    form.get_by_label("Location").fill("/status/201")
+    form.get_by_label("Method").select_option("POST")
+    form.get_by_role("button", name="Send").click()
+    hops = (
+        builder.get_by_role("region", name="What the browser hides")
+        .get_by_role("listitem")
+        .filter(has_text="→")
+    )
+    expect(hops.first).to_contain_text("POST /respond/redirect → 303 SEE OTHER, Location: /status/201")
+    expect(hops.last).to_contain_text("GET (changed from POST) /status/201 → 201 CREATED")
+
+
+def test_a_redirect_elsewhere_is_refused(builder: Page) -> None:
+    form = builder.get_by_role("form", name="Response builder")
+    form.get_by_label("Return style").select_option("redirect")
+    form.get_by_label("Status").fill("302")
+    form.get_by_label("Location").fill("https://example.org/")
+    form.get_by_role("button", name="Send").click()
+    expect(form.get_by_role("alert")).to_contain_text("A redirect stays on this server")

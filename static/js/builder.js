@@ -1,0 +1,61 @@
+// The response builder: the server checks the values (WTForms) and writes the code, then the page
+// sends the request to the real /respond view and shows the answer.
+
+import { buildRequest } from "./exchange.js";
+import { pageViews, sendAndShow } from "./flow.js";
+import { enableCopy } from "./request-view.js";
+
+const views = pageViews();
+const form = document.querySelector("[data-builder-form]");
+const codeView = document.querySelector("[data-code-view]");
+const csrfToken = document.querySelector('meta[name="csrf-token"]').content;
+
+function showErrors(errors) {
+  for (const old of form.querySelectorAll(".field-error")) old.remove();
+  for (const input of form.querySelectorAll("[aria-invalid]")) input.removeAttribute("aria-invalid");
+  for (const [name, messages] of Object.entries(errors)) {
+    const input = form.querySelector(`[name="${name}"]`);
+    if (!input) continue;
+    input.setAttribute("aria-invalid", "true");
+    const note = document.createElement("p");
+    note.className = "field-error";
+    note.setAttribute("role", "alert");
+    note.textContent = messages.join(" ");
+    input.closest(".field").append(note);
+  }
+}
+
+async function build() {
+  const response = await fetch(form.action, {
+    method: "POST",
+    body: new FormData(form),
+    headers: { Accept: "application/json", "X-CSRFToken": csrfToken },
+  });
+  const answer = await response.json();
+  showErrors(answer.errors ?? {});
+  return answer.built;
+}
+
+form.addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const built = await build();
+  if (!built) return;
+  const placeholder = codeView.querySelector('[data-part="placeholder"]');
+  if (placeholder) placeholder.hidden = true;
+  // Pygments wrote this HTML on the server, escaping the code.
+  codeView.querySelector('[data-part="code"]').innerHTML = built.code_html;
+  const request = buildRequest({
+    method: built.method,
+    encoding: "application/x-www-form-urlencoded",
+    path: built.url,
+    fields: built.fields,
+  });
+  sendAndShow(views, request);
+});
+form.addEventListener("keydown", (event) => {
+  if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+    event.preventDefault();
+    form.requestSubmit();
+  }
+});
+enableCopy(views.request);

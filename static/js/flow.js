@@ -1,0 +1,64 @@
+// One exchange, start to end: send a request, then fill every view the page has with the answer
+// and with the server's record of it. Every page that sends (home, catalogue, builder) uses this.
+
+import { exchangeDetail, exchangesTagged, newTag } from "./api.js";
+import { clearComparison, showComparison } from "./browser-hides.js";
+import { sendRequest } from "./exchange.js";
+import { clearExplanation, setRichText, showExplanation } from "./explanation-view.js";
+import { showRequest } from "./request-view.js";
+import { showFailure, showResponse } from "./response-view.js";
+
+// The page tags its own requests with this header to find their exchanges in the server's log. It
+// changes nothing in the answer, and the curl command leaves it out.
+export const TAG_HEADER = "X-Playground-Tag";
+
+export function pageViews() {
+  return {
+    request: document.querySelector("[data-request-view]"),
+    response: document.querySelector("[data-response-view]"),
+    explanation: document.querySelector("[data-explanation-view]"),
+    hidden: document.querySelector("[data-hidden-view]"),
+  };
+}
+
+/** Show an exchange (sent now, or restored from history) in whichever views the page has. */
+export function render(views, entry) {
+  if (views.request && entry.request) {
+    showRequest(views.request, entry.request, [
+      [TAG_HEADER, `${entry.tag} (added by the page to find its exchange; not in the curl command)`],
+    ]);
+  }
+  if (entry.answer) showResponse(views.response, entry.answer);
+  if (entry.detail && views.explanation) showExplanation(views.explanation, entry.detail);
+  if (entry.hops?.length && views.hidden) showComparison(views.hidden, entry.answer, entry.hops, setRichText);
+}
+
+/** Send a request built by exchange.buildRequest; `onAnswer` runs as soon as the answer is on screen. */
+export async function sendAndShow(views, request, onAnswer = () => {}) {
+  const entry = { request, tag: newTag() };
+  render(views, entry);
+  views.response.setAttribute("aria-busy", "true");
+  try {
+    entry.answer = await sendRequest(request, [[TAG_HEADER, entry.tag]]);
+    showResponse(views.response, entry.answer);
+    onAnswer(entry);
+  } catch (error) {
+    showFailure(views.response, error);
+    if (views.explanation) clearExplanation(views.explanation, "No answer came back, so there is nothing to explain.");
+    return entry;
+  } finally {
+    views.response.removeAttribute("aria-busy");
+  }
+  try {
+    entry.hops = await exchangesTagged(entry.tag);
+    if (!entry.hops.length) throw new Error("the server's log has no record of it");
+    entry.detail = await exchangeDetail(entry.hops[entry.hops.length - 1].id);
+    render(views, { ...entry, request: null });
+  } catch (error) {
+    if (views.explanation) {
+      clearExplanation(views.explanation, `The server's record of this exchange could not be read (${error.message}).`);
+    }
+    if (views.hidden) clearComparison(views.hidden, "No server record to compare with.");
+  }
+  return entry;
+}
