@@ -8,7 +8,8 @@ PORT ?= 5000
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help run test unit e2e demo browser lint format clean screenshots
+PHONY_EXTRA := serve loadtest
+.PHONY: help run test unit e2e demo browser lint format clean screenshots $(PHONY_EXTRA)
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -27,6 +28,9 @@ $(VENV)/.installed-dev: requirements-dev.txt requirements-httpbin.txt $(VENV)/.i
 
 run: $(VENV)/.installed ## serve the playground on http://$(HOST):$(PORT), debugger off
 	$(BIN)/python -m playground --host $(HOST) --port $(PORT)
+
+serve: $(VENV)/.installed ## serve a classroom: waitress on all interfaces, prints the address to open
+	$(BIN)/python -m playground.serve --port $(PORT)
 
 browser: $(VENV)/.installed-dev ## make sure the e2e suite has a Chromium
 	$(BIN)/python -m e2e.chromium

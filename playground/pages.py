@@ -1,5 +1,6 @@
 """The playground's pages."""
 
+from http import HTTPStatus
 from typing import Any
 
 from flask import Blueprint, jsonify, render_template, request, url_for
@@ -9,6 +10,9 @@ from .catalogue import catalogue
 from .endpoints import LISTINGS
 from .explain import highlighted
 from .forms import EndpointForm, RespondForm, SignUpForm, UserDetailsForm
+
+# The answers a learner chooses between when predicting, from http.HTTPStatus.
+LIKELY_CODES = [(s.value, s.phrase) for s in map(HTTPStatus, (200, 201, 400, 404, 405, 413, 415, 500))]
 
 # Each response builder style and the /respond view that is written with it.
 RESPOND_VIEWS = {
@@ -42,7 +46,7 @@ def home() -> str:
         (_with_urls(SignUpForm()), "signup", "Sign up"),
         (_with_urls(UserDetailsForm()), "details", "User details"),
     ]
-    return render_template("home.html", endpoint_forms=endpoint_forms)
+    return render_template("home.html", endpoint_forms=endpoint_forms, likely_codes=LIKELY_CODES)
 
 
 @bp.get("/codes")

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from pygments.formatters import HtmlFormatter
 
-LIGHT, DARK = "default", "monokai"
+LIGHT, DARK = "xcode", "lightbulb"  # the two whose colours all pass WCAG AA contrast
 TARGET = Path(__file__).resolve().parent.parent / "static" / "css" / "pygments.css"
 
 

@@ -4,6 +4,7 @@ import { viewSource } from "./api.js";
 import { buildRequest } from "./exchange.js";
 import { showSource } from "./explanation-view.js";
 import { pageViews, render, sendAndShow } from "./flow.js";
+import { askPrediction, predicting, reveal } from "./predict.js";
 import { enableCopy } from "./request-view.js";
 import { enableToggles, isChecked, setChecked } from "./send-toggle.js";
 
@@ -94,6 +95,7 @@ async function showViewSource(form) {
 }
 
 async function send(form) {
+  const predicted = predicting() ? await askPrediction() : null;
   const request = buildRequest(readForm(form));
   // Each send is a step in the history: the URL holds the request, ready to share, at once.
   history.pushState({ request }, "", `?${stateOf(form)}`);
@@ -101,7 +103,9 @@ async function send(form) {
   const remember = (entry) => {
     if (location.href === url) history.replaceState(entry, "", url);
   };
-  remember(await sendAndShow(views, request, remember));
+  const entry = await sendAndShow(views, request, remember);
+  remember(entry);
+  if (predicted !== null) await reveal(predicted, entry);
 }
 
 for (const form of forms) {

@@ -1,0 +1,42 @@
+"""axe-core finds no serious or critical violation on any page, in both themes and the projector view."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page, expect
+
+from .conftest import BrowserWatch
+from .pages import HomePage
+
+PAGES = ["/", "/codes", "/builder", "/log"]
+VIEWS = [("light", False), ("dark", False), ("light", True), ("dark", True)]
+
+
+def serious_violations(page: Page) -> list[str]:
+    results = Axe().run(page)
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("theme", "projector"), VIEWS, ids=[f"{t}{'-projector' if p else ''}" for t, p in VIEWS]
+)
+@pytest.mark.parametrize("path", PAGES)
+def test_no_serious_violation(
+    page: Page, watch: BrowserWatch, path: str, theme: str, projector: bool
+) -> None:
+    page.emulate_media(color_scheme=theme)
+    page.goto(f"{path}?projector={int(projector)}")
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    assert serious_violations(page) == []
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_no_serious_violation_after_an_exchange(home: Page, watch: BrowserWatch, theme: str) -> None:
+    home.emulate_media(color_scheme=theme)
+    playground = HomePage(home)
+    playground.user_details.fill(username="sam").leave_out("lastname").send()
+    expect(playground.explanation.get_by_role("mark")).to_be_visible()
+    assert serious_violations(home) == []

@@ -1,0 +1,140 @@
+"""Classroom mode: the live log, predict-then-reveal, the projector view, the keyboard."""
+
+import re
+import subprocess
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from .conftest import BrowserWatch
+from .pages import HomePage
+
+
+@pytest.fixture
+def log_page(page: Page, watch: BrowserWatch) -> Page:
+    page.goto("/log")
+    expect(page.get_by_role("status").filter(has_text="Live")).to_be_visible()
+    return page
+
+
+def curl(*args: str) -> None:
+    subprocess.run(["curl", "-s", "-o", "/dev/null", *args], check=True, timeout=10)
+
+
+def test_a_curl_request_shows_up_within_a_second_with_its_password_masked(
+    log_page: Page, live_server: str
+) -> None:
+    curl("-X", "POST", f"{live_server}/userSignUp", "-d", "username=teacher&password=classified")
+    entry = log_page.get_by_role("log").get_by_role("button").filter(has_text="/userSignUp").first
+    expect(entry).to_contain_text("200 OK", timeout=1000)
+    expect(entry).to_contain_text("POST")
+    entry.click()
+    request = log_page.get_by_role("region", name="Request")
+    expect(request).to_contain_text("username=teacher&password=•••••• (10 chars)")
+    expect(log_page.locator("body")).not_to_contain_text("classified")
+
+
+def test_entries_are_newest_first_and_filter_by_path_and_class(log_page: Page, live_server: str) -> None:
+    curl("-X", "POST", f"{live_server}/userSignUp")
+    curl(f"{live_server}/userDetails")
+    log = log_page.get_by_role("log")
+    expect(log.get_by_role("button").first).to_contain_text("/userDetails")
+    log_page.get_by_label("Status class").select_option("2")
+    expect(log.get_by_role("button").filter(has_text="500")).to_have_count(0)
+    expect(log.get_by_role("button").filter(has_text="/userSignUp").first).to_be_visible()
+    log_page.get_by_label("Status class").select_option("")
+    log_page.get_by_label("Path").select_option("/userDetails")
+    expect(log.get_by_role("button").filter(has_text="/userSignUp")).to_have_count(0)
+
+
+def test_the_stream_resumes_after_a_reconnect_without_duplicates(log_page: Page, live_server: str) -> None:
+    curl("-X", "POST", f"{live_server}/userSignUp", "-d", "username=before")
+    log = log_page.get_by_role("log")
+    expect(log.get_by_role("button")).not_to_have_count(0)
+    count = log.get_by_role("button").count()
+    log_page.context.set_offline(True)
+    curl("-X", "POST", f"{live_server}/userSignUp", "-d", "username=during")
+    log_page.context.set_offline(False)
+    expect(log.get_by_role("button")).to_have_count(count + 1, timeout=10_000)
+
+
+def test_clear_empties_the_log(log_page: Page, live_server: str) -> None:
+    curl("-X", "POST", f"{live_server}/userSignUp")
+    log = log_page.get_by_role("log")
+    expect(log.get_by_role("button")).not_to_have_count(0)
+    log_page.get_by_role("button", name="Clear the log").click()
+    expect(log.get_by_role("button")).to_have_count(0)
+    assert log_page.request.get("/api/exchanges").json() == []
+
+
+def test_the_log_page_shows_the_address_and_a_qr_code(log_page: Page, live_server: str) -> None:
+    join = log_page.get_by_role("region", name="Join the class")
+    expect(join).to_contain_text(f"{live_server}/")
+    expect(join.get_by_role("img", name=re.compile("QR code"))).to_be_visible()
+
+
+def test_predict_first_then_reveal(home: Page, watch: BrowserWatch) -> None:
+    playground = HomePage(home)
+    home.get_by_role("switch", name="Predict first").click()
+    playground.user_details.fill(username="sam").leave_out("lastname").send()
+    prediction = home.get_by_role("region", name="Your prediction")
+    expect(prediction).to_be_visible()
+    expect(playground.response).to_contain_text("Nothing sent yet")
+    prediction.get_by_role("button", name="201 Created").click()
+    expect(
+        home.get_by_role("status").filter(has_text="you predicted 201, the answer was 400")
+    ).to_be_visible()
+    expect(home.get_by_role("status").filter(has_text="Score: 0 of 1 right")).to_be_visible()
+    playground.user_details.send()
+    home.get_by_role("region", name="Your prediction").get_by_role("button", name="400 Bad Request").click()
+    expect(home.get_by_role("status").filter(has_text="Right: 400")).to_be_visible()
+    expect(home.get_by_role("status").filter(has_text="Score: 1 of 2 right")).to_be_visible()
+    home.goto("/log")
+    expect(home.get_by_role("region", name="How the class predicted")).to_contain_text("1 of 2")
+
+
+def test_the_projector_view_is_switched_and_remembered(home: Page, watch: BrowserWatch) -> None:
+    toggle = home.get_by_role("button", name="Projector view")
+    expect(toggle).to_have_attribute("aria-pressed", "false")
+    size = home.evaluate("getComputedStyle(document.body).fontSize")
+    toggle.click()
+    expect(toggle).to_have_attribute("aria-pressed", "true")
+    assert home.evaluate("getComputedStyle(document.body).fontSize") != size
+    home.goto("/codes")
+    expect(home.get_by_role("button", name="Projector view")).to_have_attribute("aria-pressed", "true")
+    home.goto("/?projector=0")
+    expect(home.get_by_role("button", name="Projector view")).to_have_attribute("aria-pressed", "false")
+    home.goto("/log?projector=1")
+    expect(home.get_by_role("button", name="Projector view")).to_have_attribute("aria-pressed", "true")
+
+
+def test_the_theme_switch_overrides_the_system(home: Page, watch: BrowserWatch) -> None:
+    home.emulate_media(color_scheme="light")
+    light = home.evaluate("getComputedStyle(document.body).backgroundColor")
+    home.get_by_label("Theme").select_option("dark")
+    assert home.evaluate("getComputedStyle(document.body).backgroundColor") != light
+    home.reload()
+    expect(home.get_by_label("Theme")).to_have_value("dark")
+
+
+def test_send_and_read_by_keyboard_alone(home: Page, watch: BrowserWatch) -> None:
+    playground = HomePage(home)
+    username = playground.user_details.root.get_by_label("username", exact=True)
+    username.focus()
+    home.keyboard.type("sam")
+    home.keyboard.press("Tab")  # to the "Send username" toggle
+    home.keyboard.press("Tab")
+    home.keyboard.type("john")
+    home.keyboard.press("Tab")
+    home.keyboard.press("Tab")
+    home.keyboard.type("king")
+    home.keyboard.press("Control+Enter")
+    expect(playground.response).to_contain_text("201")
+    home.keyboard.press("Tab")
+    home.keyboard.press("Space")  # the "Send lastname" toggle
+    expect(playground.user_details.send_toggle("lastname")).not_to_be_checked()
+    for _ in range(4):
+        home.keyboard.press("Tab")  # Method, Encoding, Return style, Send
+    expect(playground.user_details.root.get_by_role("button", name="Send")).to_be_focused()
+    home.keyboard.press("Enter")
+    expect(playground.response).to_contain_text("400")

@@ -1,0 +1,26 @@
+// Show an exchange from the server's record in the shared Request and Response components.
+
+export function answerFromRecord(exchange) {
+  return {
+    status: exchange.response.status,
+    statusText: exchange.response.reason,
+    version: exchange.request.http_version,
+    headers: exchange.response.headers,
+    body: exchange.response.body + (exchange.response.body_truncated ? "\n… (cut: the log keeps 4 KB)" : ""),
+    bodyBytes: exchange.response.body_size,
+    transferBytes: null,
+    durationMs: exchange.duration_ms,
+  };
+}
+
+export function requestFromRecord(exchange) {
+  const req = exchange.request;
+  const path = req.query ? `${req.path}?${req.query}` : req.path;
+  return {
+    method: req.method,
+    url: `${location.origin}${path}`,
+    headers: req.headers,
+    body: req.body || null,
+    curl: `(sent by ${exchange.client}; headers as the server received them)`,
+  };
+}
