@@ -32,6 +32,9 @@ run: $(VENV)/.installed ## serve the playground on http://$(HOST):$(PORT), debug
 serve: $(VENV)/.installed ## serve a classroom: waitress on all interfaces, prints the address to open
 	$(BIN)/python -m playground.serve --port $(PORT)
 
+loadtest: $(VENV)/.installed ## a class of 60 browsers with the live log open, plus curl clients, 30 s on loopback
+	$(BIN)/python scripts/load_classroom.py
+
 browser: $(VENV)/.installed-dev ## make sure the e2e suite has a Chromium
 	$(BIN)/python -m e2e.chromium
 

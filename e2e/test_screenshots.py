@@ -1,11 +1,13 @@
 """The README's pictures, taken after real exchanges. `make screenshots` saves them to docs/."""
 
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
+from .conftest import BrowserWatch
 from .pages import HomePage
 
 
@@ -16,10 +18,48 @@ def shots(tmp_path: Path) -> Path:
     return target
 
 
+def saved(path: Path) -> bool:
+    return path.read_bytes().startswith(b"\x89PNG")
+
+
 def test_home_after_an_exchange(home: Page, shots: Path) -> None:
     playground = HomePage(home)
     playground.user_details.fill(username="sam", firstname="john", lastname="king").send()
-    expect(playground.response).to_contain_text("201")
-    path = shots / "home.png"
-    home.screenshot(path=path, full_page=True)
-    assert path.read_bytes().startswith(b"\x89PNG")
+    expect(playground.explanation.get_by_role("mark")).to_be_visible()
+    home.screenshot(path=shots / "home.png", full_page=True)
+    assert saved(shots / "home.png")
+
+
+def test_the_explanation_of_a_400(home: Page, shots: Path) -> None:
+    playground = HomePage(home)
+    playground.user_details.fill(username="sam", firstname="john").leave_out("lastname").send()
+    expect(playground.explanation.get_by_role("mark")).to_contain_text("lastname")
+    playground.explanation.screenshot(path=shots / "explanation.png")
+    assert saved(shots / "explanation.png")
+
+
+def test_the_log_page_with_entries(page: Page, watch: BrowserWatch, live_server: str, shots: Path) -> None:
+    page.goto("/log")
+    expect(page.get_by_role("status").filter(has_text="Live")).to_be_visible()
+    page.get_by_role("button", name="Clear the log").click()
+    expect(page.get_by_role("log").get_by_role("button")).to_have_count(0)
+    for args in (["-X", "POST", f"{live_server}/userSignUp", "-d", "username=ada&password=pw"],
+                 [f"{live_server}/userDetails"],
+                 ["-X", "POST", f"{live_server}/make_response/userDetails", "-d", "username=sam&firstname=j&lastname=k"]):  # fmt: skip
+        subprocess.run(["curl", "-s", "-o", "/dev/null", *args], check=True, timeout=10)
+    log = page.get_by_role("log")
+    expect(log.get_by_role("button")).to_have_count(3)
+    log.get_by_role("button").last.click()
+    expect(page.get_by_role("region", name="Response")).to_contain_text("200")
+    page.screenshot(path=shots / "log.png", full_page=True)
+    assert saved(shots / "log.png")
+
+
+def test_the_projector_view(page: Page, watch: BrowserWatch, shots: Path) -> None:
+    page.goto("/?projector=1")
+    playground = HomePage(page)
+    playground.sign_up.fill(username="sam", password="pw").choose("GET").send()
+    expect(playground.response).to_contain_text("405")
+    page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path=shots / "projector.png")
+    assert saved(shots / "projector.png")

@@ -34,8 +34,12 @@ def log_entry(exchange: Exchange) -> dict[str, Any]:
 
 
 def sse_event(exchange: Exchange) -> str:
-    data = json.dumps(log_entry(exchange), separators=(",", ":"))
-    return f"id: {exchange.id}\nevent: exchange\ndata: {data}\n\n"
+    """The exchange as a Server-Sent Event, rendered once however many streams are open."""
+    event = exchange.rendered.get("sse")
+    if event is None:
+        data = json.dumps(log_entry(exchange), separators=(",", ":"))
+        event = exchange.rendered["sse"] = f"id: {exchange.id}\nevent: exchange\ndata: {data}\n\n"
+    return event
 
 
 def _last_seen() -> int:

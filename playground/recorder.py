@@ -103,6 +103,8 @@ class Exchange:
     view: str
     facts: dict[str, Any]
     """What the explanation is built from: the exception, the deciding line, the view's code."""
+    rendered: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+    """Renderings made once and reused (the live log's event, sent to every open stream)."""
 
     def tagged(self, tag: str) -> bool:
         return any(
