@@ -9,12 +9,11 @@ happened while it was open, once. Exit status 1 on any error. Only 127.0.0.1 is 
 """
 
 import argparse
-import os
 import http.client
 import json
+import os
 import random
 import socket
-import statistics
 import subprocess
 import sys
 import threading
