@@ -43,9 +43,12 @@ def test_the_log_page_with_entries(page: Page, watch: BrowserWatch, live_server:
     expect(page.get_by_role("status").filter(has_text="Live")).to_be_visible()
     page.get_by_role("button", name="Clear the log").click()
     expect(page.get_by_role("log").get_by_role("button")).to_have_count(0)
-    for args in (["-X", "POST", f"{live_server}/userSignUp", "-d", "username=ada&password=pw"],
-                 [f"{live_server}/userDetails"],
-                 ["-X", "POST", f"{live_server}/make_response/userDetails", "-d", "username=sam&firstname=j&lastname=k"]):  # fmt: skip
+    details = "username=sam&firstname=j&lastname=k"
+    for args in (
+        ["-X", "POST", f"{live_server}/userSignUp", "-d", "username=ada&password=pw"],
+        [f"{live_server}/userDetails"],
+        ["-X", "POST", f"{live_server}/make_response/userDetails", "-d", details],
+    ):
         subprocess.run(["curl", "-s", "-o", "/dev/null", *args], check=True, timeout=10)
     log = page.get_by_role("log")
     expect(log.get_by_role("button")).to_have_count(3)

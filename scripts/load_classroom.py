@@ -193,8 +193,10 @@ def main() -> int:
         print(f"{args.browsers} browsers (each with the live log open) and {args.curls} curl clients, "
               f"{args.seconds:.0f} s, waitress on 127.0.0.1")  # fmt: skip
         print(f"requests: {count} ({count / elapsed:.0f}/s); errors: {len(results.errors)}")
-        print(f"latency ms: p50 {percentile(results.latencies, 0.5):.1f}, p95 {percentile(results.latencies, 0.95):.1f}, "
-              f"p99 {percentile(results.latencies, 0.99):.1f}, max {max(results.latencies) * 1000:.1f}")  # fmt: skip
+        p50, p95, p99 = (percentile(results.latencies, f) for f in (0.5, 0.95, 0.99))
+        print(
+            f"latency ms: p50 {p50:.1f}, p95 {p95:.1f}, p99 {p99:.1f}, max {max(results.latencies) * 1000:.1f}"
+        )
         print(f"live log streams: {len(streams)}; exchanges recorded: {len(recorded)}; "
               f"events missed: {missed}; duplicated: {duplicated}")  # fmt: skip
         for error in results.errors[:10]:
