@@ -195,7 +195,8 @@ def main() -> int:
         print(f"requests: {count} ({count / elapsed:.0f}/s); errors: {len(results.errors)}")
         p50, p95, p99 = (percentile(results.latencies, f) for f in (0.5, 0.95, 0.99))
         print(
-            f"latency ms: p50 {p50:.1f}, p95 {p95:.1f}, p99 {p99:.1f}, max {max(results.latencies) * 1000:.1f}"
+            f"latency ms: p50 {p50:.1f}, p95 {p95:.1f}, p99 {p99:.1f}, "
+            f"max {max(results.latencies) * 1000:.1f}"
         )
         print(f"live log streams: {len(streams)}; exchanges recorded: {len(recorded)}; "
               f"events missed: {missed}; duplicated: {duplicated}")  # fmt: skip
