@@ -109,10 +109,12 @@ def test_a_shared_url_never_carries_the_password(playground: HomePage, page: Pag
 
 def test_back_and_forward_move_through_what_was_sent(playground: HomePage, page: Page) -> None:
     playground.user_details.fill(username="a", firstname="b", lastname="c").send()
-    expect(playground.response).to_contain_text("201")
+    expect(playground.explanation).to_contain_text("HTTPStatus.CREATED")
     playground.user_details.choose("GET").send()
-    expect(playground.response).to_contain_text("500")
+    expect(playground.explanation).to_contain_text("HTTPStatus.INTERNAL_SERVER_ERROR")
+    expect(page).to_have_url(re.compile("method=GET"))
     page.go_back()
+    expect(page).to_have_url(re.compile("method=POST"))
     expect(playground.response).to_contain_text("201")
     expect(playground.user_details.root.get_by_label("Method")).to_have_value("POST")
     page.go_forward()

@@ -6,7 +6,7 @@ from typing import Any
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
-from . import api, body_limit, classroom, pages, recorder, respond, status_codes
+from . import api, body_limit, classroom, pages, recorder, respond, security, status_codes
 from .endpoints import LISTINGS
 
 csrf = CSRFProtect()
@@ -45,6 +45,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     classroom.init_app(app)
+    security.init_app(app, own_blueprints=[pages.bp.name, api.bp.name, classroom.bp.name])
     # Last, so that its hook runs just before the view: the recorder wraps the whole app.
     recorder.init_app(app, recorded_blueprints=[blueprint.name for blueprint in endpoints])
     return app
