@@ -4,10 +4,12 @@ from typing import Any
 
 from flask import Blueprint, abort, current_app, request
 
+from . import csrf_guard
 from .explain import explain, highlighted, view_source
 from .recorder import Exchange, Recorder
 
 bp = Blueprint("api", __name__, url_prefix="/api")
+bp.before_request(csrf_guard.protect)
 
 
 def recorder() -> Recorder:

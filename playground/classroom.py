@@ -17,10 +17,12 @@ import segno
 from flask import Blueprint, Response, abort, current_app, render_template, request, stream_with_context
 from markupsafe import Markup
 
+from . import csrf_guard
 from .api import exchange_json, recorder
 from .recorder import Exchange
 
 bp = Blueprint("classroom", __name__)
+bp.before_request(csrf_guard.protect)
 
 KEEPALIVE_SECONDS = 15.0
 """How often an idle stream sends a comment: it keeps proxies open and finds closed connections."""

@@ -31,11 +31,15 @@ def _json_member(match: re.Match[str]) -> str:
 
 def mask_form(text: str) -> str:
     """Mask ``password=...`` in a query string or urlencoded body."""
+    if "password" not in text.lower():
+        return text
     return _FORM_PAIR.sub(lambda m: m[1] + m[2] + masked(unquote_plus(m[3])), text)
 
 
 def mask_body(text: str) -> str:
     """Mask password values in a body of any encoding a learner can send."""
+    if "password" not in text.lower():
+        return text
     text = _MULTIPART_PART.sub(lambda m: m[1] + masked(m[2]), text)
     text = _JSON_PAIR.sub(_json_member, text)
     return mask_form(text)

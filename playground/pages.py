@@ -5,6 +5,7 @@ from typing import Any
 
 from flask import Blueprint, jsonify, render_template, request, url_for
 
+from . import csrf_guard
 from .builder_code import flask_code
 from .catalogue import catalogue
 from .endpoints import LISTINGS
@@ -30,6 +31,7 @@ RESPOND_VIEWS = {
 }
 
 bp = Blueprint("pages", __name__)
+bp.before_request(csrf_guard.protect)
 
 
 def _with_urls(form: EndpointForm) -> EndpointForm:

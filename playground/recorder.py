@@ -15,12 +15,13 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property, lru_cache
 from types import CodeType, FrameType, TracebackType
 from typing import Any
 
-from flask import Flask, got_request_exception, request
+from flask import Flask, Request, got_request_exception, request
 from werkzeug.exceptions import HTTPException
-from werkzeug.routing import Map, Rule
+from werkzeug.routing import Map, MapAdapter, Rule
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from .masking import mask_body, mask_form, mask_headers
@@ -90,26 +91,80 @@ class TeeInput(io.RawIOBase):
         return chunk
 
 
-@dataclass
+@dataclass(frozen=True)
+class RawExchange:
+    """What the middleware keeps of a request and its answer: as little work as possible per request.
+
+    The shapes the API shows (masked, decoded, named) are built from it on first use.
+    """
+
+    method: str
+    path: str
+    query: str
+    protocol: str
+    environ_headers: list[tuple[str, str]]
+    request_body: Capture
+    status_line: str
+    response_headers: list[tuple[str, str]]
+    response_body: bytes
+    response_size: int
+
+
+@dataclass(eq=False)
 class Exchange:
     """One request to a real endpoint and the answer it got, as the server saw them."""
 
     id: int
-    time: str
+    started_at: float
     client: str
-    request: dict[str, Any]
-    response: dict[str, Any]
+    raw: RawExchange = field(repr=False)
     duration_ms: float
     view: str
     facts: dict[str, Any]
     """What the explanation is built from: the exception, the deciding line, the view's code."""
-    rendered: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+    rendered: dict[str, str] = field(default_factory=dict, repr=False)
     """Renderings made once and reused (the live log's event, sent to every open stream)."""
 
+    @cached_property
+    def time(self) -> str:
+        moment = datetime.fromtimestamp(self.started_at, UTC)
+        return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+    @cached_property
+    def request(self) -> dict[str, Any]:
+        raw = self.raw
+        return {
+            "method": raw.method,
+            "path": _latin1_to_text(raw.path),
+            "query": mask_form(_latin1_to_text(raw.query)),
+            "http_version": raw.protocol,
+            "headers": mask_headers(_header_names(raw.environ_headers)),
+            "body": mask_body(raw.request_body.text()),
+            "body_size": raw.request_body.size,
+            "body_truncated": raw.request_body.truncated,
+        }
+
+    @cached_property
+    def response(self) -> dict[str, Any]:
+        raw = self.raw
+        code, _, reason = raw.status_line.partition(" ")
+        return {
+            "status": int(code) if code.isdigit() else 0,
+            "reason": reason,
+            "status_line": raw.status_line,
+            "headers": [list(pair) for pair in raw.response_headers],
+            "body": raw.response_body.decode("utf-8", errors="backslashreplace"),
+            "body_size": raw.response_size,
+            "body_truncated": raw.response_size > len(raw.response_body),
+        }
+
+    @property
+    def status(self) -> int:
+        code = self.raw.status_line[:3]
+        return int(code) if code.isdigit() else 0
+
     def tagged(self, tag: str) -> bool:
-        return any(
-            name.lower() == "x-playground-tag" and value == tag for name, value in self.request["headers"]
-        )
+        return any(key == "HTTP_X_PLAYGROUND_TAG" and value == tag for key, value in self.raw.environ_headers)
 
 
 class ExchangeLog:
@@ -154,23 +209,45 @@ class ExchangeLog:
         return len(self._exchanges)
 
 
-def _request_headers(environ: dict[str, Any]) -> list[tuple[str, str]]:
-    """The request's headers from the environ, in the order the server put them there."""
-    headers = []
-    for key, value in environ.items():
-        if key.startswith("HTTP_"):
-            name = key[5:]
-        elif key in ("CONTENT_TYPE", "CONTENT_LENGTH") and value:
-            name = key
-        else:
-            continue
-        headers.append(("-".join(part.capitalize() for part in name.split("_")), value))
-    return headers
+def _environ_headers(environ: dict[str, Any]) -> list[tuple[str, str]]:
+    """The request's headers as the environ holds them, in the order the server put them there."""
+    return [
+        (key, value)
+        for key, value in environ.items()
+        if key[:5] == "HTTP_" or (key in ("CONTENT_TYPE", "CONTENT_LENGTH") and value)
+    ]
+
+
+def _header_names(environ_headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Header names as written on the wire: HTTP_USER_AGENT is User-Agent."""
+    return [
+        ("-".join(part.capitalize() for part in key.removeprefix("HTTP_").split("_")), value)
+        for key, value in environ_headers
+    ]
 
 
 def _latin1_to_text(value: str) -> str:
     # WSGI hands over paths and query strings as latin-1 decoded bytes; show them as UTF-8.
     return value.encode("latin-1").decode("utf-8", errors="backslashreplace")
+
+
+class UntracedFormRequest(Request):
+    """Flask's request, unchanged, except that the recorder's tracer sleeps while it parses a body.
+
+    Parsing a form runs hundreds of Python calls inside the view's `request.form`; following them
+    would only cost time (the tracer wants the view's own lines), so tracing pauses meanwhile.
+    """
+
+    def _load_form_data(self) -> None:
+        tracer = sys.gettrace()
+        if tracer is None or not isinstance(getattr(tracer, "trace", None), ViewTrace):
+            super()._load_form_data()
+            return
+        sys.settrace(None)
+        try:
+            super()._load_form_data()
+        finally:
+            sys.settrace(tracer)
 
 
 class Recorder:
@@ -180,9 +257,10 @@ class Recorder:
         self.app = app
         self.log = ExchangeLog(app.config["EXCHANGE_LOG_SIZE"])
         self.recorded_blueprints = set(recorded_blueprints)
-        self._routes: Map | None = None
+        self._routes: tuple[tuple[str, ...], MapAdapter] | None = None
         self.wsgi_app = app.wsgi_app
         app.wsgi_app = self  # type: ignore[method-assign]
+        app.request_class = UntracedFormRequest
         app.before_request(self._start_tracing)
         app.teardown_request(self._stop_tracing)
         app.register_error_handler(HTTPException, self._note_http_exception)
@@ -191,23 +269,35 @@ class Recorder:
     def add_blueprint(self, name: str) -> None:
         self.recorded_blueprints.add(name)
         self._routes = None
+        self._match.cache_clear()
 
     # -- Which requests are recorded --------------------------------------------------------------
 
-    def _recorded_routes(self) -> Map:
-        # The recorded endpoints' rules without their methods, so that a 405 is matched as well.
+    def _recorded_routes(self) -> tuple[tuple[str, ...], MapAdapter]:
+        # The recorded endpoints' rules without their methods, so that a 405 is matched as well;
+        # and the static start of each rule, so that any other request is let through at once.
         if self._routes is None:
             rules = [
                 Rule(rule.rule, endpoint=rule.endpoint, strict_slashes=rule.strict_slashes)
                 for rule in self.app.url_map.iter_rules()
                 if rule.endpoint.split(".")[0] in self.recorded_blueprints
             ]
-            self._routes = Map(rules, converters=self.app.url_map.converters)
+            prefixes = tuple({rule.rule.split("<")[0] for rule in rules})
+            self._routes = prefixes, Map(rules, converters=self.app.url_map.converters).bind("localhost")
         return self._routes
 
     def recorded_endpoint(self, environ: dict[str, Any]) -> str | None:
+        prefixes, _ = self._recorded_routes()
+        path = environ.get("PATH_INFO", "")
+        if not path.startswith(prefixes):
+            return None
+        return self._match(path)
+
+    @lru_cache(maxsize=1024)  # noqa: B019 (one recorder per app, kept as long as the app)
+    def _match(self, path: str) -> str | None:
+        """The recorded endpoint a path belongs to, whatever the method; the same paths come often."""
         try:
-            endpoint, _ = self._recorded_routes().bind_to_environ(environ).match()
+            endpoint, _ = self._recorded_routes()[1].match(_latin1_to_text(path))
         except HTTPException:
             return None
         return endpoint
@@ -264,34 +354,25 @@ class Recorder:
         body: bytes,
         started: float,
     ) -> Exchange:
-        status_line = emitted.get("status", "")
-        code, _, reason = status_line.partition(" ")
-        response_body = Capture()
-        response_body.add(body)
+        duration_ms = round((time.perf_counter() - started) * 1000, 3)
+        raw = RawExchange(
+            method=environ.get("REQUEST_METHOD", ""),
+            path=environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", ""),
+            query=environ.get("QUERY_STRING", ""),
+            protocol=environ.get("SERVER_PROTOCOL", ""),
+            environ_headers=_environ_headers(environ),
+            request_body=request_body,
+            status_line=emitted.get("status", ""),
+            response_headers=list(emitted.get("headers", [])),
+            response_body=body[:BODY_CAP],
+            response_size=len(body),
+        )
         return Exchange(
             id=self.log.next_id(),
-            time=datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+            started_at=time.time() - duration_ms / 1000,
             client=environ.get("REMOTE_ADDR") or "",
-            request={
-                "method": environ.get("REQUEST_METHOD", ""),
-                "path": _latin1_to_text(environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")),
-                "query": mask_form(_latin1_to_text(environ.get("QUERY_STRING", ""))),
-                "http_version": environ.get("SERVER_PROTOCOL", ""),
-                "headers": mask_headers(_request_headers(environ)),
-                "body": mask_body(request_body.text()),
-                "body_size": request_body.size,
-                "body_truncated": request_body.truncated,
-            },
-            response={
-                "status": int(code) if code.isdigit() else 0,
-                "reason": reason,
-                "status_line": status_line,
-                "headers": list(emitted.get("headers", [])),
-                "body": response_body.text(),
-                "body_size": response_body.size,
-                "body_truncated": response_body.truncated,
-            },
-            duration_ms=round((time.perf_counter() - started) * 1000, 3),
+            raw=raw,
+            duration_ms=duration_ms,
             view=trace.endpoint,
             facts=_facts(self.app, trace),
         )
@@ -300,16 +381,20 @@ class Recorder:
 
     def _start_tracing(self) -> None:
         """Just before the view runs: follow it, to learn which of its lines returned or set the status."""
+        # Not under a debugger or coverage tool: their own trace function must not be replaced.
+        if sys.gettrace() is not None:
+            return
         trace: ViewTrace | None = request.environ.get(TRACE_KEY)
         view = self.app.view_functions.get(request.endpoint or "")
         if trace is None or view is None:
             return
         trace.view_code = view.__code__
-        sys.setprofile(_profiler(trace))
+        sys.settrace(_tracer(trace))
 
     def _stop_tracing(self, _exc: BaseException | None) -> None:
+        # The tracer stops itself when the view returns; this covers a view that raised.
         if TRACE_KEY in request.environ:
-            sys.setprofile(None)
+            sys.settrace(None)
 
     def _note_http_exception(self, error: HTTPException) -> HTTPException:
         """Note the exception behind an error status, and answer exactly as Flask would without us."""
@@ -338,24 +423,39 @@ def _status_setters() -> set[CodeType]:
 STATUS_SETTERS = _status_setters()
 
 
-def _profiler(trace: ViewTrace) -> Callable[[FrameType, str, Any], None]:
-    view_code = trace.view_code
+def _tracer(trace: ViewTrace) -> Callable[[FrameType, str, Any], Any]:
+    """A trace function that follows the view's own frame, and nothing else, while it runs.
 
-    def profile(frame: FrameType, event: str, _arg: Any) -> None:
-        if event == "call":
+    sys.settrace calls it for each new Python frame only (C calls and returns cost nothing), and
+    it follows just the view's frame: for the line that returned, and for calls the view makes to
+    set a status itself. Once the view has returned, tracing stops.
+    """
+    view_code = trace.view_code
+    setters = STATUS_SETTERS
+
+    def follow_view(frame: FrameType, event: str, _arg: Any) -> None:
+        if event == "return":
+            trace.return_line = frame.f_lineno
+            sys.settrace(None)
+
+    def on_call(frame: FrameType, _event: str, _arg: Any) -> Any:
+        code = frame.f_code
+        if code is view_code:
+            frame.f_trace_lines = False
+            return follow_view
+        if code in setters:
             caller = frame.f_back
             if (
                 caller is not None
                 and caller.f_code is view_code
-                and frame.f_code in STATUS_SETTERS
                 # make_response(body) alone sets no status; make_response(body, 201) does.
-                and (frame.f_code.co_name != "make_response" or len(frame.f_locals.get("args", ())) > 1)
+                and (code.co_name != "make_response" or len(frame.f_locals.get("args", ())) > 1)
             ):
                 trace.status_lines.append(caller.f_lineno)
-        elif event == "return" and frame.f_code is view_code:
-            trace.return_line = frame.f_lineno
+        return None
 
-    return profile
+    on_call.trace = trace  # type: ignore[attr-defined]
+    return on_call
 
 
 def _innermost_line(tb: TracebackType | None, accept: Callable[[CodeType], bool]) -> tuple[str, int] | None:
@@ -367,6 +467,11 @@ def _innermost_line(tb: TracebackType | None, accept: Callable[[CodeType], bool]
     return found
 
 
+@lru_cache(maxsize=256)
+def _qualified_name(view: Callable | None) -> str | None:
+    return f"{view.__module__}.{view.__qualname__}" if view else None
+
+
 def _facts(app: Flask, trace: ViewTrace) -> dict[str, Any]:
     """The plain facts an explanation needs, without keeping the exception or its frames alive."""
     view = app.view_functions.get(trace.endpoint)
@@ -375,7 +480,7 @@ def _facts(app: Flask, trace: ViewTrace) -> dict[str, Any]:
     cause = original if original is not None else error
     facts: dict[str, Any] = {
         "endpoint": trace.endpoint,
-        "view_function": f"{view.__module__}.{view.__qualname__}" if view else None,
+        "view_function": _qualified_name(view),
         "return_line": trace.return_line,
         "status_lines": list(trace.status_lines),
         "view_ran": trace.view_code is not None,

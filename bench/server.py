@@ -1,0 +1,38 @@
+"""Serve one app with one server, for the benchmark: the playground or the tutorial's bare listing,
+with `make run`'s server (Werkzeug, threaded) or `make serve`'s (waitress)."""
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--app", choices=["playground", "tutorial"], required=True)
+    parser.add_argument("--server", choices=["werkzeug", "waitress"], required=True)
+    parser.add_argument("--port", type=int, required=True)
+    args = parser.parse_args()
+    if args.app == "playground":
+        from playground import create_app
+
+        app = create_app()
+    else:
+        from tests.listings.tuple_listing import app
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no access log line per request
+    if args.server == "werkzeug":
+        from werkzeug.serving import run_simple
+
+        run_simple("127.0.0.1", args.port, app, threaded=True, use_debugger=False, use_reloader=False)
+    else:
+        from waitress import serve
+
+        from playground.serve import THREADS
+
+        serve(app, host="127.0.0.1", port=args.port, threads=THREADS, connection_limit=1000, _quiet=True)
+
+
+if __name__ == "__main__":
+    main()
