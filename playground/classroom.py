@@ -7,6 +7,7 @@ no duplicates, nothing missed (as long as the log still holds them).
 """
 
 import json
+import os
 import threading
 import time
 from collections import Counter
@@ -58,22 +59,46 @@ def stream() -> Response:
     keepalive = current_app.config.get("STREAM_KEEPALIVE_SECONDS", KEEPALIVE_SECONDS)
     lifetime = current_app.config.get("STREAM_SECONDS", STREAM_SECONDS)
 
+    streams = current_app.extensions["open_streams"]
+
     def events() -> Iterator[str]:
         nonlocal last_id
         ends = time.monotonic() + lifetime
-        yield "retry: 1000\n\n"
-        while time.monotonic() < ends:
-            fresh = log.wait(last_id, timeout=min(keepalive, max(0.0, ends - time.monotonic())))
-            if not fresh:
-                yield ": keep-alive\n\n"
-            for exchange in fresh:
-                last_id = exchange.id
-                yield sse_event(exchange)
+        streams.opened()
+        try:
+            yield "retry: 1000\n\n"
+            while time.monotonic() < ends:
+                fresh = log.wait(last_id, timeout=min(keepalive, max(0.0, ends - time.monotonic())))
+                if not fresh:
+                    # Writing is how a server learns the browser went away: the write fails, and the
+                    # server closes this generator, which ends the stream and frees its thread.
+                    yield ": keep-alive\n\n"
+                for exchange in fresh:
+                    last_id = exchange.id
+                    yield sse_event(exchange)
+        finally:
+            streams.closed()
 
     response = Response(stream_with_context(events()), mimetype="text/event-stream")
     response.headers["Cache-Control"] = "no-cache"
     response.headers["X-Accel-Buffering"] = "no"
     return response
+
+
+class StreamCount:
+    """How many live-log streams are open now: each holds a server thread while it lasts."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.open = 0
+
+    def opened(self) -> None:
+        with self._lock:
+            self.open += 1
+
+    def closed(self) -> None:
+        with self._lock:
+            self.open -= 1
 
 
 class PredictionTally:
@@ -171,6 +196,29 @@ def clear() -> tuple[str, int]:
     return "", 204
 
 
+@bp.get("/api/health")
+def health() -> dict[str, Any]:
+    """What a teacher (or a soak test) checks: streams open, exchanges kept, threads, memory."""
+    log = recorder().log
+    return {
+        "streams_open": current_app.extensions["open_streams"].open,
+        "exchanges_kept": len(log),
+        "exchanges_recorded": log.recorded,
+        "threads": threading.active_count(),
+        "rss_bytes": _resident_bytes(),
+    }
+
+
+def _resident_bytes() -> int | None:
+    """This process's resident memory now (Linux: /proc; elsewhere unknown)."""
+    try:
+        with open("/proc/self/statm") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
 def init_app(app: Any) -> None:
     app.extensions["predictions"] = PredictionTally()
+    app.extensions["open_streams"] = StreamCount()
     app.register_blueprint(bp)

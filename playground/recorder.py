@@ -173,10 +173,13 @@ class ExchangeLog:
     def __init__(self, capacity: int) -> None:
         self._exchanges: deque[Exchange] = deque(maxlen=capacity)
         self._ids = itertools.count(1)
+        self.recorded = 0
+        """How many exchanges were ever recorded (the log keeps the newest)."""
         self._changed = threading.Condition()
 
     def next_id(self) -> int:
-        return next(self._ids)
+        self.recorded = next(self._ids)
+        return self.recorded
 
     def add(self, exchange: Exchange) -> None:
         with self._changed:

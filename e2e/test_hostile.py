@@ -1,0 +1,82 @@
+"""Script payloads through every way into the page: none of them runs, all of them show as text."""
+
+import subprocess
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from .conftest import BrowserWatch
+from .pages import HomePage
+
+PAYLOAD = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>'
+ASCII_PAYLOAD = "<img src=x onerror=window.__pwned=3>"
+
+
+def assert_nothing_ran(page: Page) -> None:
+    assert page.evaluate("window.__pwned") is None
+    # No element came from a payload: the page's own markup has no <img> and no inline <script>.
+    assert page.evaluate("document.querySelectorAll('img, script:not([src])').length") == 0
+
+
+def test_the_builders_header_body_and_reason_stay_text(page: Page, watch: BrowserWatch) -> None:
+    page.goto("/builder")
+    form = page.get_by_role("form", name="Response builder")
+    form.get_by_label("Return style").select_option("status_string")
+    form.get_by_label("Status").fill(f"299 {ASCII_PAYLOAD}")
+    form.get_by_label("Body").fill(PAYLOAD)
+    form.get_by_role("button", name="Send").click()
+    response = page.get_by_role("region", name="Response")
+    expect(response).to_contain_text(f"299 {ASCII_PAYLOAD}")
+    expect(response).to_contain_text(PAYLOAD)
+    expect(page.get_by_role("region", name="Flask code")).to_contain_text("onerror")
+    expect(page.get_by_role("region", name="What the browser hides")).to_contain_text(ASCII_PAYLOAD)
+
+    form.get_by_label("Return style").select_option("tuple3")
+    form.get_by_label("Status").fill("200")
+    form.get_by_label("Headers").fill(f"X-Evil: {ASCII_PAYLOAD}")
+    form.get_by_role("button", name="Send").click()
+    expect(response).to_contain_text(f"x-evil: {ASCII_PAYLOAD}")
+    assert_nothing_ran(page)
+
+
+@pytest.mark.parametrize("style", ["tuple", "make_response"])
+def test_form_values_in_every_encoding_stay_text(home: Page, style: str) -> None:
+    playground = HomePage(home)
+    for encoding in ("application/x-www-form-urlencoded", "multipart/form-data", "application/json"):
+        playground.sign_up.fill(username=PAYLOAD, password=PAYLOAD).choose(
+            encoding=encoding, style=style
+        ).send()
+        expect(playground.request).to_contain_text(encoding)
+        expect(playground.explanation.get_by_role("mark")).to_be_visible()
+    assert_nothing_ran(home)
+
+
+def test_what_curl_sends_stays_text_in_the_live_log(
+    page: Page, watch: BrowserWatch, live_server: str
+) -> None:
+    page.goto("/log")
+    expect(page.get_by_role("status").filter(has_text="Live")).to_be_visible()
+    url = f"{live_server}/userDetails?q=%3Cscript%3Ewindow.__pwned=4%3C/script%3E"
+    headers = ["-H", f"X-Evil: {ASCII_PAYLOAD}", "-H", f"User-Agent: {ASCII_PAYLOAD}"]
+    command = [
+        "curl",
+        "-s",
+        "-o",
+        "/dev/null",
+        "-X",
+        "POST",
+        url,
+        *headers,
+        "--data-urlencode",
+        f"lastname={PAYLOAD}",
+    ]
+    subprocess.run(command, check=True, timeout=10)
+    entry = page.get_by_role("log").get_by_role("button").filter(has_text="/userDetails").first
+    expect(entry).to_contain_text("201")
+    entry.click()
+    request = page.get_by_role("region", name="Request")
+    expect(request).to_contain_text(f"X-Evil: {ASCII_PAYLOAD}")
+    expect(request).to_contain_text(
+        "q=<script>window.__pwned=4</script>".replace("<", "%3C").replace(">", "%3E")
+    )
+    assert_nothing_ran(page)

@@ -1,0 +1,109 @@
+"""The live log's stream, the prediction tally and the health figures."""
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from playground import create_app
+
+
+def events(response, count: int) -> list[str]:
+    """The first `count` events (not comments) of an event stream."""
+    found = []
+    for chunk in response.response:
+        text = chunk.decode() if isinstance(chunk, bytes) else chunk
+        if text.startswith("id: "):
+            found.append(text)
+        if len(found) == count:
+            break
+    return found
+
+
+def streaming_app() -> Flask:
+    return create_app({"SECRET_KEY": "t", "STREAM_KEEPALIVE_SECONDS": 0.05, "STREAM_SECONDS": 2})
+
+
+def test_the_stream_sends_each_exchange_once_with_its_id() -> None:
+    client = streaming_app().test_client()
+    client.post("/userSignUp", data={"username": "sam", "password": "hunter22"})
+    client.get("/userDetails")
+    response = client.get("/api/stream", buffered=False)
+    assert response.mimetype == "text/event-stream"
+    first, second = events(response, 2)
+    assert first.startswith("id: 1\nevent: exchange\ndata: {") and '"status_line":"200 OK"' in first
+    assert "hunter22" not in first and "(8 chars)" in first
+    assert second.startswith("id: 2\n")
+    response.close()
+
+
+def test_a_reconnect_resumes_after_the_last_event_id() -> None:
+    client = streaming_app().test_client()
+    for _ in range(3):
+        client.post("/userSignUp")
+    response = client.get("/api/stream", headers={"Last-Event-ID": "2"}, buffered=False)
+    (resumed,) = events(response, 1)
+    assert resumed.startswith("id: 3\n")
+    response.close()
+
+
+def test_a_closed_stream_frees_its_place() -> None:
+    app = streaming_app()
+    client = app.test_client()
+    response = client.get("/api/stream", buffered=False)
+    next(iter(response.response))
+    assert client.get("/api/health").json["streams_open"] == 1
+    response.close()  # what the server does when the browser has gone
+    assert client.get("/api/health").json["streams_open"] == 0
+
+
+def test_a_stream_ends_by_itself_and_the_browser_reconnects() -> None:
+    app = create_app({"SECRET_KEY": "t", "STREAM_KEEPALIVE_SECONDS": 0.01, "STREAM_SECONDS": 0.05})
+    body = app.test_client().get("/api/stream").get_data(as_text=True)
+    assert body.startswith("retry: 1000\n\n") and ": keep-alive" in body
+
+
+def predict(client: FlaskClient, exchange_id: int, predicted: int):
+    return client.post("/api/predictions", json={"exchange_id": exchange_id, "predicted": predicted})
+
+
+def test_predictions_are_tallied_per_request_shape_from_the_servers_record() -> None:
+    app = create_app({"SECRET_KEY": "t", "WTF_CSRF_ENABLED": False})
+    client = app.test_client()
+    client.post("/userDetails", data={"username": "sam"})
+    client.post("/userDetails", data={"username": "ada"})
+    assert predict(client, 1, 201).json == {
+        "shape": "POST /userDetails (application/x-www-form-urlencoded; username)",
+        "predicted": 201,
+        "actual": 400,
+        "right": False,
+    }
+    assert predict(client, 2, 400).json["right"] is True
+    (row,) = client.get("/api/predictions").json
+    assert row == {
+        "shape": "POST /userDetails (application/x-www-form-urlencoded; username)",
+        "actual": 400,
+        "count": 2,
+        "right": 1,
+        "predicted": {"201": 1, "400": 1},
+    }
+    assert "1 of 2" in client.get("/log").get_data(as_text=True)
+
+
+def test_a_bad_prediction_is_a_clear_error() -> None:
+    client = create_app({"SECRET_KEY": "t", "WTF_CSRF_ENABLED": False}).test_client()
+    assert predict(client, 1, 200).status_code == 404
+    assert client.post("/api/predictions", data="nonsense").status_code == 400
+    client.post("/userSignUp")
+    assert predict(client, 1, 99).status_code == 400
+
+
+def test_the_log_page_shows_the_address_as_a_qr_code() -> None:
+    app = create_app({"SECRET_KEY": "t", "CLASSROOM_URL": "http://192.0.2.10:5000/"})
+    html = app.test_client().get("/log").get_data(as_text=True)
+    assert "http://192.0.2.10:5000/" in html and "<svg" in html and 'role="log"' in html
+
+
+def test_health_reports_the_logs_size(client: FlaskClient) -> None:
+    for _ in range(3):
+        client.post("/userSignUp")
+    health = client.get("/api/health").json
+    assert health["exchanges_kept"] == 3 and health["exchanges_recorded"] == 3 and health["threads"] >= 1

@@ -1,0 +1,143 @@
+"""Safe defaults: no debugger, no committed secret, CSRF on every state-changing playground route,
+bounded memory, and no route that makes the server fetch a URL."""
+
+import ast
+import os
+import socket
+import subprocess
+import sys
+import time
+import tracemalloc
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from playground import create_app
+from playground.endpoints import LISTINGS
+
+ROOT = Path(__file__).resolve().parent.parent
+STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
+PUBLIC_BLUEPRINTS = {bp.name for bp in LISTINGS.values()} | {"status_codes", "respond"}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.parametrize("module", ["playground", "playground.serve"])
+def test_make_run_and_make_serve_never_start_the_debugger(module: str) -> None:
+    port = free_port()
+    # Even with FLASK_DEBUG set in the environment, as a teacher's shell might have it.
+    env = {**os.environ, "FLASK_DEBUG": "1", "FLASK_RUN_FROM_CLI": "true"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", module, "--host", "127.0.0.1", "--port", str(port)],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        body = b""
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/userDetails", timeout=2)
+            except urllib.error.HTTPError as error:
+                assert error.code == 500
+                body = error.read()
+                break
+            except OSError:
+                time.sleep(0.1)
+        assert b"Internal Server Error" in body
+        assert b"Traceback" not in body and b"Debugger" not in body and b"console" not in body
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+def test_the_secret_key_is_generated_when_not_given(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("FLASK_SECRET_KEY", raising=False)
+    first, second = create_app().config["SECRET_KEY"], create_app().config["SECRET_KEY"]
+    assert first != second and len(first) >= 32
+
+
+def test_the_secret_key_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FLASK_SECRET_KEY", "from-the-environment")
+    assert create_app().config["SECRET_KEY"] == "from-the-environment"
+
+
+def test_no_secret_key_is_committed() -> None:
+    for path in (ROOT / "playground").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Dict):
+                keys = [k.value for k in node.keys if isinstance(k, ast.Constant)]
+                assert "SECRET_KEY" not in keys, f"{path} sets SECRET_KEY"
+
+
+def state_changing_routes(app: Flask) -> list[tuple[str, str]]:
+    """Every rule of the playground's own (non-public) blueprints that takes a state-changing method."""
+    routes = []
+    for rule in app.url_map.iter_rules():
+        blueprint = rule.endpoint.rpartition(".")[0]
+        if blueprint in PUBLIC_BLUEPRINTS or rule.endpoint == "static":
+            continue
+        for method in sorted((rule.methods or set()) & STATE_CHANGING):
+            path = rule.rule.replace("<int:exchange_id>", "1").replace("<endpoint>", "x")
+            routes.append((method, path))
+    return routes
+
+
+def test_there_are_state_changing_routes_to_check(app: Flask) -> None:
+    assert {("POST", "/log/clear"), ("POST", "/api/predictions"), ("POST", "/builder")} <= set(
+        state_changing_routes(app)
+    )
+
+
+@pytest.mark.parametrize(("method", "path"), state_changing_routes(create_app({"SECRET_KEY": "t"})))
+def test_every_state_changing_route_needs_a_csrf_token(client: FlaskClient, method: str, path: str) -> None:
+    response = client.open(path, method=method, json={"exchange_id": 1, "predicted": 200})
+    assert response.status_code == 400
+    assert b"CSRF" in response.data
+
+
+def test_with_a_token_the_log_can_be_cleared(client: FlaskClient) -> None:
+    client.post("/userSignUp")
+    html = client.get("/log").get_data(as_text=True)
+    token = html.split('name="csrf-token" content="')[1].split('"')[0]
+    assert client.post("/log/clear", headers={"X-CSRFToken": token}).status_code == 204
+    assert client.get("/api/exchanges").json == []
+
+
+def test_the_recorders_memory_is_bounded_however_many_and_large_the_requests() -> None:
+    client = create_app({"SECRET_KEY": "t", "EXCHANGE_LOG_SIZE": 50}).test_client()
+    body = b"username=" + b"u" * 500_000
+
+    def send(count: int) -> None:
+        for _ in range(count):
+            client.post("/userSignUp", data=body, content_type="application/x-www-form-urlencoded")
+
+    send(60)
+    tracemalloc.start()
+    send(10)
+    after_few, _ = tracemalloc.get_traced_memory()
+    send(300)
+    after_many, _ = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    # 300 more half-megabyte requests: the log keeps 50 exchanges of at most 4 KB of each body.
+    assert after_many - after_few < 512 * 1024
+
+
+def test_no_route_makes_the_server_fetch_a_url() -> None:
+    clients = {"urllib.request", "http.client", "requests", "httpx", "urllib3", "aiohttp", "socket"}
+    for path in (ROOT / "playground").rglob("*.py"):
+        tree = ast.parse(path.read_text())
+        for node in ast.walk(tree):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            allowed = path.name == "serve.py" and names == ["socket"]  # it reads its own host name
+            assert allowed or not clients & set(names), f"{path} imports {names}"
