@@ -8,7 +8,7 @@ PORT ?= 5000
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-PHONY_EXTRA := serve loadtest
+PHONY_EXTRA := serve loadtest bench soak wrk
 .PHONY: help run test unit e2e demo browser lint format clean screenshots $(PHONY_EXTRA)
 
 help: ## list the targets
@@ -34,6 +34,19 @@ serve: $(VENV)/.installed ## serve a classroom: waitress on all interfaces, prin
 
 loadtest: $(VENV)/.installed ## a class of 60 browsers with the live log open, plus curl clients, 30 s on loopback
 	$(BIN)/python scripts/load_classroom.py
+
+wrk: # the load generator for the benchmarks: Debian's package, installed when run as root
+	@if ! command -v wrk >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then apt-get update -q && apt-get install -y -q wrk; \
+	  else echo "make bench needs wrk: apt-get install wrk (or brew install wrk)"; exit 1; fi; fi
+
+bench: $(VENV)/.installed-dev wrk browser ## benchmarks: endpoints vs the tutorial's bare code, the page, the e2e suite
+	$(BIN)/python bench/endpoints.py
+	$(BIN)/python bench/page.py
+	$(BIN)/python bench/suite_time.py
+
+soak: $(VENV)/.installed-dev wrk ## load and faults on loopback: 200 clients, 100 streams, disconnects, 100,000 requests
+	$(BIN)/python bench/soak.py
 
 browser: $(VENV)/.installed-dev ## make sure the e2e suite has a Chromium
 	$(BIN)/python -m e2e.chromium

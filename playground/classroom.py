@@ -25,6 +25,9 @@ from .recorder import Exchange
 bp = Blueprint("classroom", __name__)
 bp.before_request(csrf_guard.protect)
 
+BATCH_SECONDS = 0.1
+"""After waking, a stream waits this long to send what came meanwhile in one go: a busy class
+then wakes each stream ten times a second at most, not once per request."""
 KEEPALIVE_SECONDS = 15.0
 """How often an idle stream sends a comment: it keeps proxies open and finds closed connections."""
 STREAM_SECONDS = 300.0
@@ -48,7 +51,9 @@ def sse_event(exchange: Exchange) -> str:
 def _last_seen() -> int:
     """Where a stream resumes: the Last-Event-ID a reconnecting browser sends, or ?after=."""
     value = request.headers.get("Last-Event-ID") or request.args.get("after") or "0"
-    return int(value) if value.isdigit() else 0
+    last_id = int(value) if value.isdigit() else 0
+    # An id from before a server restart is ahead of this server's count: start from the beginning.
+    return last_id if last_id <= recorder().log.recorded else 0
 
 
 @bp.get("/api/stream")
@@ -58,6 +63,7 @@ def stream() -> Response:
     last_id = _last_seen()
     keepalive = current_app.config.get("STREAM_KEEPALIVE_SECONDS", KEEPALIVE_SECONDS)
     lifetime = current_app.config.get("STREAM_SECONDS", STREAM_SECONDS)
+    batch = current_app.config.get("STREAM_BATCH_SECONDS", BATCH_SECONDS)
 
     streams = current_app.extensions["open_streams"]
 
@@ -73,6 +79,12 @@ def stream() -> Response:
                     # Writing is how a server learns the browser went away: the write fails, and the
                     # server closes this generator, which ends the stream and frees its thread.
                     yield ": keep-alive\n\n"
+                else:
+                    time.sleep(batch)
+                    fresh = log.after(last_id)
+                if fresh and fresh[0].id > last_id + 1 and last_id:
+                    # The log is bounded: what it let go before this stream could send it is gone.
+                    yield f"event: gap\ndata: {fresh[0].id - last_id - 1}\n\n"
                 for exchange in fresh:
                     last_id = exchange.id
                     yield sse_event(exchange)

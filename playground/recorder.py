@@ -192,9 +192,20 @@ class ExchangeLog:
             self._changed.notify_all()
 
     def after(self, last_id: int = 0) -> list[Exchange]:
-        """The exchanges newer than `last_id`, oldest first."""
+        """The exchanges newer than `last_id`, oldest first.
+
+        Ids are consecutive, so the newer ones are the last (newest - last_id) of the log: taking them
+        from the right costs what is returned, not the whole log (each open stream asks often).
+        """
         with self._changed:
-            return [e for e in self._exchanges if e.id > last_id]
+            if not self._exchanges:
+                return []
+            count = min(len(self._exchanges), self._exchanges[-1].id - last_id)
+            if count <= 0:
+                return []
+            newest = list(itertools.islice(reversed(self._exchanges), count))
+        newest.reverse()
+        return newest
 
     def get(self, exchange_id: int) -> Exchange | None:
         with self._changed:

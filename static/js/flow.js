@@ -35,12 +35,15 @@ export function render(views, entry) {
 
 /** Send a request built by exchange.buildRequest; `onAnswer` runs as soon as the answer is on screen. */
 export async function sendAndShow(views, request, onAnswer = () => {}) {
+  // Marks for the benchmark (bench/page.py): from pressing Send to the answer painted on screen.
+  performance.mark("playground:send");
   const entry = { request, tag: newTag() };
   render(views, entry);
   views.response.setAttribute("aria-busy", "true");
   try {
     entry.answer = await sendRequest(request, [[TAG_HEADER, entry.tag]]);
     showResponse(views.response, entry.answer);
+    requestAnimationFrame(() => performance.measure("playground:send-to-answer", "playground:send"));
     onAnswer(entry);
   } catch (error) {
     showFailure(views.response, error);

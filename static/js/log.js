@@ -79,6 +79,9 @@ function connect() {
     connection.textContent = "Live";
   });
   source.addEventListener("exchange", (event) => add(JSON.parse(event.data)));
+  source.addEventListener("gap", (event) => {
+    connection.textContent = `Live (${event.data} exchanges left the log before they could be shown)`;
+  });
   source.addEventListener("error", () => {
     connection.textContent = "Reconnecting…";
   });
