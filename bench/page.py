@@ -30,7 +30,7 @@ def main() -> None:
         page = browser.new_page()
         page.goto(f"{base}/", wait_until="networkidle")
         sizes = page.evaluate(
-            """() => [...performance.getEntriesByType("navigation"), ...performance.getEntriesByType("resource")]
+            """() => ["navigation", "resource"].flatMap((type) => performance.getEntriesByType(type))
                 .map((e) => ({ name: e.name, transfer: e.transferSize, body: e.decodedBodySize }))"""
         )
         form = page.get_by_role("form", name="User details")
@@ -51,7 +51,8 @@ def main() -> None:
     transfer = sum(s["transfer"] for s in sizes)
     body = sum(s["body"] for s in sizes)
     print(f"Home page, first load in a fresh Chromium: {len(sizes)} requests, "
-          f"{transfer / 1024:.1f} KiB transferred ({body / 1024:.1f} KiB of content), none from another host")  # fmt: skip
+          f"{transfer / 1024:.1f} KiB transferred ({body / 1024:.1f} KiB of content), "
+          "none from another host")  # fmt: skip
     for s in sorted(sizes, key=lambda s: -s["transfer"]):
         print(f"  {s['transfer']:>7,} B  {s['name'].removeprefix(base)}")
     ordered = sorted(durations)

@@ -23,15 +23,13 @@ def main() -> None:
         from tests.listings.tuple_listing import app
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no access log line per request
     if args.server == "werkzeug":
-        from werkzeug.serving import run_simple
+        from playground.__main__ import serve_werkzeug
 
-        run_simple("127.0.0.1", args.port, app, threaded=True, use_debugger=False, use_reloader=False)
+        serve_werkzeug(app, "127.0.0.1", args.port)
     else:
-        from waitress import serve
+        from playground.serve import serve_waitress
 
-        from playground.serve import THREADS
-
-        serve(app, host="127.0.0.1", port=args.port, threads=THREADS, connection_limit=1000, _quiet=True)
+        serve_waitress(app, "127.0.0.1", args.port)
 
 
 if __name__ == "__main__":

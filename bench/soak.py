@@ -23,21 +23,10 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 from bench.endpoints import free_port  # noqa: E402
 
-SERVER = r"""
-import sys
-sys.path.insert(0, ".")
-from playground import create_app
-app = create_app()
-if sys.argv[1] == "werkzeug":
-    from werkzeug.serving import run_simple
-    import logging
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    run_simple("127.0.0.1", int(sys.argv[2]), app, threaded=True)
-else:
-    from waitress import serve
-    from playground.serve import THREADS
-    serve(app, host="127.0.0.1", port=int(sys.argv[2]), threads=THREADS, connection_limit=1000, _quiet=True)
-"""
+COMMANDS = {
+    "werkzeug": ["-m", "playground", "--host", "127.0.0.1", "--port"],  # make run
+    "waitress": ["-m", "playground.serve", "--host", "127.0.0.1", "--port"],  # make serve
+}
 
 
 def health(port: int) -> dict:
@@ -108,20 +97,23 @@ def disconnect_mid_stream(port: int) -> None:
     s.close()
 
 
-def settle(port: int, seconds: float = 10) -> dict:
-    """Wait until no stream is open (a dropped one is noticed at its next keep-alive)."""
+def settle(port: int, seconds: float = 15) -> dict:
+    """Wait until no stream is open (a dropped one is noticed at its next keep-alive) and the
+    number of threads has stopped falling (a thread ends once its closed connection is noticed)."""
     ends = time.monotonic() + seconds
     state = health(port)
-    while state["streams_open"] and time.monotonic() < ends:
-        time.sleep(0.25)
-        state = health(port)
+    while time.monotonic() < ends:
+        time.sleep(0.5)
+        previous, state = state, health(port)
+        if not state["streams_open"] and state["threads"] >= previous["threads"]:
+            break
     return state
 
 
 def run(server: str, args: argparse.Namespace) -> list[str]:
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-c", SERVER, server, str(port)], cwd=HERE.parent,
+        [sys.executable, *COMMANDS[server], str(port)], cwd=HERE.parent,
         env={"PATH": "/usr/bin:/bin", "FLASK_STREAM_KEEPALIVE_SECONDS": "0.5"},
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
@@ -147,8 +139,12 @@ def run(server: str, args: argparse.Namespace) -> list[str]:
         streams = [Stream(port) for _ in range(args.streams)]
         for stream in streams:
             stream.start()
-        time.sleep(1)
         during = health(port)
+        for _ in range(100):  # every stream connected before the requests start
+            if during["streams_open"] == args.streams:
+                break
+            time.sleep(0.1)
+            during = health(port)
         first_id, backlog = during["exchanges_recorded"], during["exchanges_kept"]
         flow = wrk(port, 20, 10, "post_details_paced.lua")
         time.sleep(1)  # the last batch reaches every stream

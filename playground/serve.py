@@ -7,6 +7,7 @@ the live log page shows it with a QR code. The interactive debugger never runs h
 import argparse
 import socket
 
+from flask import Flask
 from waitress import serve
 
 from . import create_app
@@ -31,7 +32,6 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=THREADS)
     args = parser.parse_args()
     app = create_app()
-    app.debug = False
     addresses = classroom_addresses() if args.host in ("0.0.0.0", "") else [args.host]
     urls = [f"http://{address}:{args.port}/" for address in addresses] or [f"http://localhost:{args.port}/"]
     app.config.setdefault("CLASSROOM_URL", urls[0])
@@ -39,7 +39,13 @@ def main() -> None:
     for url in urls:
         print(f"    {url}")
     print(f"The live log (with a QR code of the address): {urls[0]}log   (Ctrl+C to stop)", flush=True)
-    serve(app, host=args.host, port=args.port, threads=args.threads, connection_limit=1000, ident="waitress")
+    serve_waitress(app, args.host, args.port, args.threads)
+
+
+def serve_waitress(app: Flask, host: str, port: int, threads: int = THREADS) -> None:
+    """Serve with waitress: a pool of threads, a long listen queue, no debugger."""
+    app.debug = False
+    serve(app, host=host, port=port, threads=threads, connection_limit=1000, backlog=1024, ident="waitress")
 
 
 if __name__ == "__main__":
