@@ -145,19 +145,22 @@ def run(server: str, args: argparse.Namespace) -> list[str]:
                 break
             time.sleep(0.1)
             during = health(port)
-        first_id, backlog = during["exchanges_recorded"], during["exchanges_kept"]
+        first_id, backlog = during["exchanges_recorded"], min(100, during["exchanges_kept"])
         flow = wrk(port, 20, 10, "post_details_paced.lua")
-        time.sleep(1)  # the last batch reaches every stream
         sent = health(port)["exchanges_recorded"] - first_id
+        expected = backlog + sent  # each stream starts with what the log held, then gets every new one
+        for _ in range(100):  # the last batches reach every stream
+            if min(s.events for s in streams) >= expected:
+                break
+            time.sleep(0.1)
         received = [s.events for s in streams]
         for stream in streams:
             stream.stop.set()
         counted = during["streams_open"]
-        expected = backlog + sent  # each stream starts with what the log held, then gets every new one
         print(f"- {args.streams} live-log streams held open (the server counted {counted}) while 20 clients, "
               f"each about ten a second, sent {flow['requests']:,} requests ({flow['errors']} errors): "
               f"each stream received from {min(received):,} to {max(received):,} events, of {expected:,} "
-              f"({backlog} already in the log, {sent:,} new)")  # fmt: skip
+              f"({backlog}, the newest already in the log, then {sent:,} new)")  # fmt: skip
         if counted < args.streams or min(received) < expected or flow["errors"]:
             failures.append(f"{server}: not every stream got every exchange")
 
@@ -179,9 +182,15 @@ def run(server: str, args: argparse.Namespace) -> list[str]:
               f"then {memory} MiB after each round")  # fmt: skip
         if last["streams_open"] or last["threads"] > after_streams["threads"] + 2:
             failures.append(f"{server}: disconnected clients left streams or threads behind")
-        # The allocator keeps what the first rounds took; after them, memory must stop growing.
-        if rounds[-1]["rss_bytes"] - max(r["rss_bytes"] for r in rounds[1:-1]) > 2 * 2**20:
-            failures.append(f"{server}: memory still grows round after round of disconnects")
+        # The allocator keeps what the first rounds took (and waitress's pool of 256 threads each keeps
+        # the last connection it served), so the resident size creeps up before it levels off; the
+        # Python objects themselves level off at once (tests/test_disconnects.py checks that). A
+        # leak of what a dropped stream had buffered (its backlog, about 150 KB) would add some 15 MiB
+        # a round; fail beyond 2 MiB a round, about 10 KB per dropped connection.
+        creep = (rounds[-1]["rss_bytes"] - rounds[-4]["rss_bytes"]) / 3 / 2**20
+        print(f"  (the last three rounds: {creep:+.2f} MiB a round)")
+        if creep > 2:
+            failures.append(f"{server}: memory still grows {creep:.1f} MiB a round of disconnects")
 
         base = health(port)["exchanges_recorded"]
         while health(port)["exchanges_recorded"] - base < 1_000:

@@ -48,9 +48,20 @@ def sse_event(exchange: Exchange) -> str:
     return event
 
 
+STREAM_BACKLOG = 100
+"""How many of the newest exchanges a freshly opened live log starts with."""
+
+
 def _last_seen() -> int:
-    """Where a stream resumes: the Last-Event-ID a reconnecting browser sends, or ?after=."""
-    value = request.headers.get("Last-Event-ID") or request.args.get("after") or "0"
+    """Where a stream resumes: the Last-Event-ID a reconnecting browser sends, or ?after=.
+
+    A fresh page starts with the newest STREAM_BACKLOG exchanges, not the whole log: what a
+    server writes to a stream stays buffered until the page has read it.
+    """
+    value = request.headers.get("Last-Event-ID") or request.args.get("after")
+    if value is None:
+        backlog = current_app.config.get("STREAM_BACKLOG", STREAM_BACKLOG)
+        return max(0, recorder().log.recorded - backlog)
     last_id = int(value) if value.isdigit() else 0
     # An id from before a server restart is ahead of this server's count: start from the beginning.
     return last_id if last_id <= recorder().log.recorded else 0

@@ -177,12 +177,10 @@ class ExchangeLog:
         """How many exchanges were ever recorded (the log keeps the newest)."""
         self._changed = threading.Condition()
 
-    def next_id(self) -> int:
-        self.recorded = next(self._ids)
-        return self.recorded
-
     def add(self, exchange: Exchange) -> None:
+        """Number the exchange and keep it: under one lock, so the log stays in id order."""
         with self._changed:
+            self.recorded = exchange.id = next(self._ids)
             self._exchanges.append(exchange)
             self._changed.notify_all()
 
@@ -382,7 +380,7 @@ class Recorder:
             response_size=len(body),
         )
         return Exchange(
-            id=self.log.next_id(),
+            id=0,  # numbered by the log as it keeps it
             started_at=time.time() - duration_ms / 1000,
             client=environ.get("REMOTE_ADDR") or "",
             raw=raw,

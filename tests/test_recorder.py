@@ -1,6 +1,7 @@
 """The recorder keeps every exchange with a real endpoint, exactly, bounded, with passwords masked."""
 
 import http.client
+import sys
 import threading
 from collections.abc import Iterator
 
@@ -151,3 +152,30 @@ def test_a_request_over_a_real_socket_keeps_its_header_order_and_status_line(
     assert names == ["Host", "User-Agent", "Accept", "Content-Type", "Content-Length"]
     assert exchange.response["status_line"] == "400 BAD REQUEST"
     assert exchange.request["body"] == "username=sam&firstname=john&password=•••••• (4 chars)"
+
+
+def test_the_log_stays_in_id_order_under_concurrent_requests() -> None:
+    # Streams read "the exchanges after id N" from the right end of the log: that only works if
+    # the log is kept in id order, however the requests interleave.
+    app = create_app({"SECRET_KEY": "t", "EXCHANGE_LOG_SIZE": 10_000})
+
+    def send() -> None:
+        client = app.test_client()
+        for _ in range(100):
+            client.post("/userSignUp", data={"username": "sam"})
+
+    threads = [threading.Thread(target=send) for _ in range(8)]
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible, to hit any race
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(interval)
+    log = app.extensions["recorder"].log
+    ids = [e.id for e in log.after(0)]
+    assert ids == list(range(1, 801))
+    for last in (0, 1, 399, 799, 800):
+        assert [e.id for e in log.after(last)] == list(range(last + 1, 801))
