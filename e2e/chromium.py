@@ -63,8 +63,28 @@ def _run(command: list[str]) -> bool:
     return subprocess.run(command, check=False).returncode == 0
 
 
+def apt_install(*packages: str) -> None:
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    subprocess.run(["apt-get", "update", "-q"], check=False, env=env)
+    subprocess.run(["apt-get", "install", "-y", "-q", *packages], check=False, env=env)
+
+
+def ensure_curl() -> None:
+    """The e2e suite runs the tutorial's curl commands for real: install curl where it is missing."""
+    if (
+        shutil.which("curl") is None
+        and shutil.which("apt-get")
+        and hasattr(os, "geteuid")
+        and os.geteuid() == 0
+    ):
+        apt_install("curl")
+    if shutil.which("curl") is None:
+        sys.exit("The e2e suite needs curl: install it (Debian: apt-get install curl).")
+
+
 def ensure() -> str:
     """Make sure a Chromium exists; say which one the suite will use."""
+    ensure_curl()
     if managed_chromium():
         return "Playwright's own Chromium"
     # As root, --with-deps also installs the system libraries Playwright's Chromium needs.
@@ -72,9 +92,7 @@ def ensure() -> str:
     if _run([sys.executable, "-m", "playwright", "install", *with_deps, "chromium"]) and managed_chromium():
         return "Playwright's own Chromium (just installed)"
     if system_chromium() is None and shutil.which("apt-get") and with_deps:
-        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        subprocess.run(["apt-get", "update", "-q"], check=False, env=env)
-        subprocess.run(["apt-get", "install", "-y", "-q", "chromium"], check=False, env=env)
+        apt_install("chromium")
     path = system_chromium()
     if path is None:
         sys.exit(

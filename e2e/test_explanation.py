@@ -137,3 +137,11 @@ def test_a_curl_request_is_in_the_log_and_shown_like_any_other(
     mine = [e for e in log if e["request"]["body"].startswith("username=sam&password=")]
     assert mine and mine[-1]["request"]["body"] == "username=sam&password=•••••• (7 chars)"
     assert ["User-Agent", mine[-1]["request"]["headers"][1][1]] == mine[-1]["request"]["headers"][1]
+
+
+def test_a_body_over_the_limit_is_a_413_explained_by_the_limit(playground: HomePage) -> None:
+    playground.user_details.fill(username="sam", firstname="john", lastname="k" * (1024 * 1024 + 1)).send()
+    expect(playground.response).to_contain_text("413")
+    expect(playground.explanation).to_contain_text("over the playground's MAX_CONTENT_LENGTH")
+    expect(playground.explanation).to_contain_text("refuse_oversized_body")
+    expect(marked_line(playground)).to_contain_text("raise RequestEntityTooLarge()")

@@ -177,8 +177,31 @@ def explain(app: Flask, exchange: Exchange, with_source: bool = False) -> dict[s
         "in_view": bool(decided and source and decided[0] == source[2]),
         "summary": _cause(exchange, source_line),
     }
+    if with_source and decided and not explanation["in_view"]:
+        # Decided outside the view (the body limit's 413): show the function that decided it.
+        around = enclosing_function(*decided)
+        if around:
+            explanation["source_html"] = highlighted(around[0], around[1], decided[1])
+            explanation["source_start"] = around[1]
+            explanation["source_function"] = around[2]
+            return explanation
     if with_source and source:
         marked = decided[1] if explanation["in_view"] else None
         explanation["source_html"] = highlighted(source[0], source[1], marked)
         explanation["source_start"] = source[1]
     return explanation
+
+
+@lru_cache(maxsize=64)
+def enclosing_function(path: str, line: int) -> tuple[str, int, str] | None:
+    """The source of the function around a line of a file: its text, first line and name."""
+    lines = linecache.getlines(path)
+    for start in range(min(line, len(lines)), 0, -1):
+        text = lines[start - 1]
+        if text.lstrip().startswith("def "):
+            block = inspect.getblock(lines[start - 1 :])
+            if start + len(block) > line:
+                name = text.split("def ", 1)[1].split("(", 1)[0]
+                return "".join(block), start, name
+            return None
+    return None

@@ -110,6 +110,10 @@ def test_a_body_over_the_limit_is_explained_by_the_limit(client: FlaskClient, pr
     assert explanation["source_line"] == "raise RequestEntityTooLarge()"
     assert explanation["source_file"] == "playground/body_limit.py"
     assert "1,048,577 bytes" in explanation["summary"] and not explanation["in_view"]
+    detail = client.get(f"/api/exchanges/{exchange['id']}").json["explanation"]
+    assert detail["source_function"] == "refuse_oversized_body"
+    marked = detail["source_html"].split('<mark class="deciding-line">')[1].split("</mark>")[0]
+    assert "RequestEntityTooLarge" in marked
 
 
 def test_a_json_body_is_explained_as_an_empty_form(client: FlaskClient) -> None:

@@ -35,7 +35,12 @@ export function showExplanation(root, exchange) {
     : `${exchange.response.status}: ${e.status_description}`;
   part(root, "line").textContent = e.source_line ?? "(none)";
   part(root, "where").textContent = e.line_number ? `${e.source_file}, line ${e.line_number}` : "";
-  if (e.source_html) showSource(root, e.source_html, `The view that answered: ${e.view_function}`);
+  if (e.source_html) {
+    const caption = e.source_function
+      ? `Decided before the view ran, in ${e.source_file}: ${e.source_function}()`
+      : `The view that answered: ${e.view_function}`;
+    showSource(root, e.source_html, caption);
+  }
   root.dataset.status = String(exchange.response.status);
 }
 

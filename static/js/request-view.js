@@ -4,7 +4,20 @@ function part(root, name) {
   return root.querySelector(`[data-part="${name}"]`);
 }
 
+// A body is shown up to this many characters: a megabyte of text would freeze a projector's page.
+export const SHOWN_CHARACTERS = 16384;
+
+export function clipped(text) {
+  if (text.length <= SHOWN_CHARACTERS) return text;
+  const rest = text.length - SHOWN_CHARACTERS;
+  return `${text.slice(0, SHOWN_CHARACTERS)}\n… (${rest.toLocaleString("en")} more characters not shown)`;
+}
+
+// The whole curl command of each Request view, for the copy button (the view may show it clipped).
+const fullCommands = new WeakMap();
+
 export function showRequest(root, request, extraHeaders = []) {
+  fullCommands.set(root, request.curl);
   part(root, "placeholder").hidden = true;
   part(root, "sent").hidden = false;
   part(root, "request-line").textContent = `${request.method} ${request.url}`;
@@ -12,8 +25,8 @@ export function showRequest(root, request, extraHeaders = []) {
   part(root, "headers").textContent = headers.length
     ? headers.map(([n, v]) => `${n}: ${v}`).join("\n")
     : "(none set by the page; the browser adds its own)";
-  part(root, "body").textContent = request.body ?? "(no body)";
-  part(root, "curl").textContent = request.curl;
+  part(root, "body").textContent = request.body === null ? "(no body)" : clipped(request.body);
+  part(root, "curl").textContent = clipped(request.curl);
   part(root, "copy-status").textContent = "";
 }
 
@@ -21,7 +34,7 @@ export function enableCopy(root) {
   part(root, "copy").addEventListener("click", async () => {
     const status = part(root, "copy-status");
     try {
-      await navigator.clipboard.writeText(part(root, "curl").textContent);
+      await navigator.clipboard.writeText(fullCommands.get(root) ?? part(root, "curl").textContent);
       status.textContent = "Copied.";
     } catch {
       // Clipboard access needs a secure context (localhost is one); select the text instead.

@@ -1,5 +1,7 @@
 // The Response component: one module renders every answer, on every page.
 
+import { clipped } from "./request-view.js";
+
 const CLASSES = {
   1: "Informational",
   2: "Success",
@@ -37,7 +39,7 @@ export function showResponse(root, answer) {
   part(root, "size").textContent = sizes.join(", ");
   part(root, "headers").textContent = answer.headers.map(([n, v]) => `${n}: ${v}`).join("\n");
   const body = part(root, "body");
-  body.textContent = answer.body;
+  body.textContent = clipped(answer.body);
   body.classList.toggle("empty", answer.body === "");
   if (answer.body === "") body.textContent = "(empty body)";
   root.dataset.status = String(answer.status);
