@@ -45,8 +45,8 @@ def _with_urls(form: EndpointForm) -> EndpointForm:
 def home() -> str:
     """The two tutorial forms, and the Request and Response they produce."""
     endpoint_forms = [
-        (_with_urls(SignUpForm()), "signup", "Sign up"),
-        (_with_urls(UserDetailsForm()), "details", "User details"),
+        (_with_urls(SignUpForm()), "signup"),
+        (_with_urls(UserDetailsForm()), "details"),
     ]
     return render_template("home.html", endpoint_forms=endpoint_forms, likely_codes=LIKELY_CODES)
 

@@ -158,11 +158,6 @@ class Exchange:
             "body_truncated": raw.response_size > len(raw.response_body),
         }
 
-    @property
-    def status(self) -> int:
-        code = self.raw.status_line[:3]
-        return int(code) if code.isdigit() else 0
-
     def tagged(self, tag: str) -> bool:
         return any(key == "HTTP_X_PLAYGROUND_TAG" and value == tag for key, value in self.raw.environ_headers)
 
@@ -277,11 +272,6 @@ class Recorder:
         app.teardown_request(self._stop_tracing)
         app.register_error_handler(HTTPException, self._note_http_exception)
         got_request_exception.connect(self._note_unhandled_exception, app)
-
-    def add_blueprint(self, name: str) -> None:
-        self.recorded_blueprints.add(name)
-        self._routes = None
-        self._match.cache_clear()
 
     # -- Which requests are recorded --------------------------------------------------------------
 
