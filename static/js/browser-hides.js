@@ -1,11 +1,9 @@
 // "What the browser hides": the page's view of an answer beside the server's record of it.
 
+import { part, setRichText } from "./dom.js";
+
 const ADDED_BY_SERVER = new Set(["date", "server", "connection", "transfer-encoding", "keep-alive"]);
 const HIDDEN_FROM_SCRIPTS = new Set(["set-cookie", "set-cookie2"]);
-
-function part(root, name) {
-  return root.querySelector(`[data-part="${name}"]`);
-}
 
 /** The differences a learner would not otherwise notice, each as a sentence. */
 export function differences(answer, hops) {
@@ -55,7 +53,7 @@ function headerLines(statusLine, headers) {
   return [statusLine, ...headers.map(([n, v]) => `${n}: ${v}`)].join("\n");
 }
 
-export function showComparison(root, answer, hops, setRichText) {
+export function showComparison(root, answer, hops) {
   part(root, "placeholder").hidden = true;
   part(root, "compared").hidden = false;
   const record = hops[hops.length - 1];

@@ -1,22 +1,6 @@
 // The "Why this status" component: the server's explanation of an answer, and the view's source.
 
-function part(root, name) {
-  return root.querySelector(`[data-part="${name}"]`);
-}
-
-/** Put text in an element, with `backticked` parts as <code>: never as HTML. */
-export function setRichText(element, text) {
-  element.replaceChildren();
-  text.split("`").forEach((piece, index) => {
-    if (index % 2) {
-      const code = document.createElement("code");
-      code.textContent = piece;
-      element.append(code);
-    } else if (piece) {
-      element.append(piece);
-    }
-  });
-}
+import { part, setRichText } from "./dom.js";
 
 /** Show a view's source: HTML highlighted on the server by Pygments, which escapes it. */
 export function showSource(root, sourceHtml, caption) {

@@ -4,7 +4,7 @@
 import { exchangeDetail, exchangesTagged, newTag } from "./api.js";
 import { clearComparison, showComparison } from "./browser-hides.js";
 import { sendRequest } from "./exchange.js";
-import { clearExplanation, setRichText, showExplanation } from "./explanation-view.js";
+import { clearExplanation, showExplanation } from "./explanation-view.js";
 import { showRequest } from "./request-view.js";
 import { showFailure, showResponse } from "./response-view.js";
 
@@ -30,7 +30,7 @@ export function render(views, entry) {
   }
   if (entry.answer) showResponse(views.response, entry.answer);
   if (entry.detail && views.explanation) showExplanation(views.explanation, entry.detail);
-  if (entry.hops?.length && views.hidden) showComparison(views.hidden, entry.answer, entry.hops, setRichText);
+  if (entry.hops?.length && views.hidden) showComparison(views.hidden, entry.answer, entry.hops);
 }
 
 /** Send a request built by exchange.buildRequest; `onAnswer` runs as soon as the answer is on screen. */

@@ -1,6 +1,7 @@
 // The live log: exchanges pushed by Server-Sent Events, newest first, filterable, each one openable.
 
 import { exchangeDetail } from "./api.js";
+import { pageViews } from "./flow.js";
 import { showExplanation } from "./explanation-view.js";
 import { answerFromRecord, requestFromRecord } from "./record-view.js";
 import { showRequest } from "./request-view.js";
@@ -11,11 +12,7 @@ const list = document.querySelector("[data-log]");
 const connection = document.querySelector("[data-connection]");
 const pathFilter = document.querySelector('[data-filter="path"]');
 const classFilter = document.querySelector('[data-filter="class"]');
-const views = {
-  request: document.querySelector("[data-request-view]"),
-  response: document.querySelector("[data-response-view]"),
-  explanation: document.querySelector("[data-explanation-view]"),
-};
+const views = pageViews();
 const shown = new Set();
 const MAX_ENTRIES = 500;
 

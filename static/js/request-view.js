@@ -1,8 +1,6 @@
 // The Request component: what the page sent, and the curl command that sends the same.
 
-function part(root, name) {
-  return root.querySelector(`[data-part="${name}"]`);
-}
+import { part } from "./dom.js";
 
 // A body is shown up to this many characters: a megabyte of text would freeze a projector's page.
 export const SHOWN_CHARACTERS = 16384;

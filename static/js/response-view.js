@@ -1,5 +1,6 @@
 // The Response component: one module renders every answer, on every page.
 
+import { part } from "./dom.js";
 import { clipped } from "./request-view.js";
 
 const CLASSES = {
@@ -13,10 +14,6 @@ const CLASSES = {
 export function statusClass(status) {
   const digit = Math.floor(status / 100);
   return { key: `${digit}xx`, name: CLASSES[digit] ?? "Unknown class" };
-}
-
-function part(root, name) {
-  return root.querySelector(`[data-part="${name}"]`);
 }
 
 export function formatBytes(count) {
