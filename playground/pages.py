@@ -15,20 +15,6 @@ from .forms import EndpointForm, RespondForm, SignUpForm, UserDetailsForm
 # The answers a learner chooses between when predicting, from http.HTTPStatus.
 LIKELY_CODES = [(s.value, s.phrase) for s in map(HTTPStatus, (200, 201, 400, 404, 405, 413, 415, 500))]
 
-# Each response builder style and the /respond view that is written with it.
-RESPOND_VIEWS = {
-    "tuple2": "tuple2",
-    "tuple3": "tuple3",
-    "body_headers": "body_headers",
-    "make_response": "make_response_style",
-    "status_code": "status_code",
-    "response": "response",
-    "jsonify": "jsonify_style",
-    "dict": "dict_style",
-    "abort": "abort_style",
-    "redirect": "redirect_style",
-    "status_string": "status_string",
-}
 
 bp = Blueprint("pages", __name__)
 bp.before_request(csrf_guard.protect)
@@ -36,8 +22,8 @@ bp.before_request(csrf_guard.protect)
 
 def _with_urls(form: EndpointForm) -> EndpointForm:
     """Attach the form's endpoint URL and view name in each return style, for the page's script."""
-    form.urls = {style: url_for(f"{blueprint.name}.{form.endpoint}") for style, blueprint in LISTINGS.items()}
     form.views = {style: f"{blueprint.name}.{form.endpoint}" for style, blueprint in LISTINGS.items()}
+    form.urls = {style: url_for(view) for style, view in form.views.items()}
     return form
 
 
@@ -65,7 +51,7 @@ def _built(form: RespondForm) -> dict[str, Any]:
         "style": style,
         "code": code,
         "code_html": highlighted(code, 1, None),
-        "url": url_for(f"respond.{RESPOND_VIEWS[style]}"),
+        "url": url_for(f"respond.{style}"),
         "method": form.method.data,
         "fields": [
             ["status", form.status.data],

@@ -20,7 +20,7 @@ ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 def validate_values() -> None:
     """Validate the values with the builder's form; the views only ever see a valid spec."""
     form = RespondForm(request.values, meta={"csrf": False})
-    form.style.data = request.url_rule.rule.rsplit("/", 1)[-1] if request.url_rule else ""
+    form.style.data = (request.endpoint or "").removeprefix("respond.")  # each view is named by its style
     if not form.validate():
         problems = "; ".join(f"{name}: {', '.join(errors)}" for name, errors in form.errors.items())
         raise BadRequest(f"Invalid response values. {problems}")
@@ -31,32 +31,32 @@ def spec() -> ResponseSpec:
     return g.spec
 
 
-@bp.route("/tuple2", methods=ALL_METHODS)
+@bp.route("/tuple2", methods=ALL_METHODS, endpoint="tuple2")
 def tuple2():
     """(body, status)"""
     return spec().body, spec().status
 
 
-@bp.route("/tuple3", methods=ALL_METHODS)
+@bp.route("/tuple3", methods=ALL_METHODS, endpoint="tuple3")
 def tuple3():
     """(body, status, headers)"""
     return spec().body, spec().status, spec().headers
 
 
-@bp.route("/body_headers", methods=ALL_METHODS)
+@bp.route("/body_headers", methods=ALL_METHODS, endpoint="body_headers")
 def body_headers():
     """(body, headers): the status stays 200."""
     return spec().body, spec().headers
 
 
-@bp.route("/make_response", methods=ALL_METHODS)
+@bp.route("/make_response", methods=ALL_METHODS, endpoint="make_response")
 def make_response_style():
     """make_response(body, status, headers)"""
     response = make_response(spec().body, spec().status, spec().headers)
     return response
 
 
-@bp.route("/status_code", methods=ALL_METHODS)
+@bp.route("/status_code", methods=ALL_METHODS, endpoint="status_code")
 def status_code():
     """response.status_code = ..."""
     response = make_response(spec().body)
@@ -65,37 +65,37 @@ def status_code():
     return response
 
 
-@bp.route("/response", methods=ALL_METHODS)
+@bp.route("/response", methods=ALL_METHODS, endpoint="response")
 def response():
     """Response(body, status=..., headers=...)"""
     return Response(spec().body, status=spec().status, headers=spec().headers)
 
 
-@bp.route("/jsonify", methods=ALL_METHODS)
+@bp.route("/jsonify", methods=ALL_METHODS, endpoint="jsonify")
 def jsonify_style():
     """(jsonify(...), status)"""
     return jsonify(message=spec().body), spec().status
 
 
-@bp.route("/dict", methods=ALL_METHODS)
+@bp.route("/dict", methods=ALL_METHODS, endpoint="dict")
 def dict_style():
     """A dict return: Flask turns it into JSON, with 200 unless a status follows."""
     return {"message": spec().body}, spec().status, spec().headers
 
 
-@bp.route("/abort", methods=ALL_METHODS)
+@bp.route("/abort", methods=ALL_METHODS, endpoint="abort")
 def abort_style():
     """abort(code): raise the HTTPException for an error status."""
     abort(spec().status_code)
 
 
-@bp.route("/redirect", methods=ALL_METHODS)
+@bp.route("/redirect", methods=ALL_METHODS, endpoint="redirect")
 def redirect_style():
     """redirect(location, code)"""
     return redirect(spec().location, spec().status_code)
 
 
-@bp.route("/status_string", methods=ALL_METHODS)
+@bp.route("/status_string", methods=ALL_METHODS, endpoint="status_string")
 def status_string():
     """(body, "299 Custom Reason"): a status string sets the reason phrase too."""
     return spec().body, spec().status_line
