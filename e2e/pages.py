@@ -1,5 +1,7 @@
 """Page objects: what a learner sees and does, located by role and label only."""
 
+from typing import ClassVar
+
 from playwright.sync_api import Locator, Page
 
 
@@ -45,3 +47,32 @@ class HomePage:
         self.request = page.get_by_role("region", name="Request")
         self.explanation = page.get_by_role("region", name="Why this status")
         self.hidden = page.get_by_role("region", name="What the browser hides")
+
+
+class BuilderForm:
+    """The response builder's form, filled by label."""
+
+    FIELDS: ClassVar[dict[str, str]] = {
+        "style": "Return style",
+        "status": "Status",
+        "headers": "Headers",
+        "body": "Body",
+        "location": "Location",
+        "method": "Method",
+    }
+    CHOICES: ClassVar[set[str]] = {"style", "method"}
+
+    def __init__(self, page: Page) -> None:
+        self.root = page.get_by_role("form", name="Response builder")
+
+    def fill(self, **values: str) -> "BuilderForm":
+        for name, value in values.items():
+            control = self.root.get_by_label(self.FIELDS[name])
+            if name in self.CHOICES:
+                control.select_option(value)
+            else:
+                control.fill(value)
+        return self
+
+    def send(self) -> None:
+        self.root.get_by_role("button", name="Send").click()

@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from .conftest import BrowserWatch
+from .pages import BuilderForm
 
 
 @pytest.fixture
@@ -67,12 +68,7 @@ def test_try_a_redirect_shows_every_hop(catalogue: Page) -> None:
 
 
 def test_the_builder_shows_the_code_and_the_real_answer(builder: Page) -> None:
-    form = builder.get_by_role("form", name="Response builder")
-    form.get_by_label("Return style").select_option("tuple3")
-    form.get_by_label("Status").fill("202")
-    form.get_by_label("Headers").fill("X-Lesson: tuples")
-    form.get_by_label("Body").fill("queued")
-    form.get_by_role("button", name="Send").click()
+    BuilderForm(builder).fill(style="tuple3", status="202", headers="X-Lesson: tuples", body="queued").send()
     code = builder.get_by_role("region", name="Flask code")
     expect(code).to_contain_text("return 'queued', 202, {'X-Lesson': 'tuples'}")
     response = builder.get_by_role("region", name="Response")
@@ -84,22 +80,15 @@ def test_the_builder_shows_the_code_and_the_real_answer(builder: Page) -> None:
 
 
 def test_the_builder_names_bad_fields_and_sends_nothing(builder: Page) -> None:
-    form = builder.get_by_role("form", name="Response builder")
-    form.get_by_label("Headers").fill("Bad Name: x")
-    form.get_by_label("Status").fill("1000")
-    form.get_by_role("button", name="Send").click()
-    expect(form.get_by_role("alert").filter(has_text="is not a header name")).to_be_visible()
-    expect(form.get_by_role("alert").filter(has_text="Give a code of three digits")).to_be_visible()
+    form = BuilderForm(builder).fill(headers="Bad Name: x", status="1000")
+    form.send()
+    expect(form.root.get_by_role("alert").filter(has_text="is not a header name")).to_be_visible()
+    expect(form.root.get_by_role("alert").filter(has_text="Give a code of three digits")).to_be_visible()
     expect(builder.get_by_role("region", name="Response")).to_contain_text("Nothing sent yet")
 
 
 def test_a_303_redirect_turns_post_into_get(builder: Page) -> None:
-    form = builder.get_by_role("form", name="Response builder")
-    form.get_by_label("Return style").select_option("redirect")
-    form.get_by_label("Status").fill("303")
-    form.get_by_label("Location").fill("/status/201")
-    form.get_by_label("Method").select_option("POST")
-    form.get_by_role("button", name="Send").click()
+    BuilderForm(builder).fill(style="redirect", status="303", location="/status/201", method="POST").send()
     hops = (
         builder.get_by_role("region", name="What the browser hides")
         .get_by_role("listitem")
@@ -110,9 +99,6 @@ def test_a_303_redirect_turns_post_into_get(builder: Page) -> None:
 
 
 def test_a_redirect_elsewhere_is_refused(builder: Page) -> None:
-    form = builder.get_by_role("form", name="Response builder")
-    form.get_by_label("Return style").select_option("redirect")
-    form.get_by_label("Status").fill("302")
-    form.get_by_label("Location").fill("https://example.org/")
-    form.get_by_role("button", name="Send").click()
-    expect(form.get_by_role("alert")).to_contain_text("A redirect stays on this server")
+    form = BuilderForm(builder).fill(style="redirect", status="302", location="https://example.org/")
+    form.send()
+    expect(form.root.get_by_role("alert")).to_contain_text("A redirect stays on this server")
