@@ -13,7 +13,6 @@ import http.client
 import json
 import os
 import random
-import socket
 import subprocess
 import sys
 import threading
@@ -22,6 +21,10 @@ import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.endpoints import free_port  # noqa: E402 (the project's root is on the path only now)
+
 REQUESTS = [
     ("POST", "/userDetails", "username=sam&firstname=john&lastname=king", 201),
     ("POST", "/userDetails", "username=sam&firstname=john", 400),
@@ -30,12 +33,6 @@ REQUESTS = [
     ("GET", "/userDetails", "", 500),
     ("POST", "/make_response/userDetails", "username=a&firstname=b&lastname=c", 201),
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Results:
