@@ -22,14 +22,14 @@ def main() -> None:
     else:
         from tests.listings.tuple_listing import app
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no access log line per request
+    # The load comes from one address: lift the per-client connection cap, keep everything else.
+    app.config["CONNECTIONS_PER_CLIENT"] = 100_000
+    from playground.servers import waitress_server, werkzeug_server
+
     if args.server == "werkzeug":
-        from playground.__main__ import serve_werkzeug
-
-        serve_werkzeug(app, "127.0.0.1", args.port)
+        werkzeug_server(app, "127.0.0.1", args.port).serve_forever()
     else:
-        from playground.serve import serve_waitress
-
-        serve_waitress(app, "127.0.0.1", args.port)
+        waitress_server(app, "127.0.0.1", args.port).run()
 
 
 if __name__ == "__main__":

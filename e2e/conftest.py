@@ -1,10 +1,12 @@
 """The e2e suite's fixtures: a live playground server, and a browser that may not leave it."""
 
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from urllib.parse import urlsplit
 
 import pytest
+from flask import Flask
 from playwright.sync_api import ConsoleMessage, Page, Request
 from werkzeug.serving import make_server
 
@@ -14,14 +16,52 @@ from .chromium import launch_args
 
 
 @pytest.fixture(scope="session")
-def live_server() -> Iterator[str]:
+def live_app() -> Flask:
+    return create_app()
+
+
+@pytest.fixture(scope="session")
+def live_server(live_app: Flask) -> Iterator[str]:
     """The real app on a real socket: Werkzeug's server on a free port, in a thread."""
-    server = make_server("127.0.0.1", 0, create_app(), threaded=True)
+    server = make_server("127.0.0.1", 0, live_app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     thread.join()
+
+
+@pytest.fixture
+def configured(live_app: Flask) -> Iterator[Callable[..., None]]:
+    """Change the live app's settings for one test; they are put back after it."""
+    missing = object()
+    saved: dict = {}
+
+    def configure(**settings: object) -> None:
+        for key, value in settings.items():
+            saved.setdefault(key, live_app.config.get(key, missing))
+            live_app.config[key] = value
+
+    yield configure
+    for key, value in saved.items():
+        if value is missing:
+            del live_app.config[key]
+        else:
+            live_app.config[key] = value
+
+
+def wait_until(condition: Callable[[], bool], what: str, seconds: float = 15) -> None:
+    """Wait for something the server reports (not the page: the page has expect()), or fail saying what."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"never happened: {what}")
+        time.sleep(0.05)
+
+
+def become_teacher(page: Page, app: Flask) -> None:
+    """Open the teacher link in this page's browser, as the teacher does with the one make serve prints."""
+    page.goto(f"/teacher/{app.config['TEACHER_KEY']}")
 
 
 @pytest.fixture(scope="session")

@@ -5,9 +5,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from flask import Flask
 from playwright.sync_api import Page, expect
 
-from .conftest import BrowserWatch
+from .conftest import BrowserWatch, become_teacher
 from .pages import HomePage
 
 
@@ -38,8 +39,10 @@ def test_the_explanation_of_a_400(home: Page, shots: Path) -> None:
     assert saved(shots / "explanation.png")
 
 
-def test_the_log_page_with_entries(page: Page, watch: BrowserWatch, live_server: str, shots: Path) -> None:
-    page.goto("/log")
+def test_the_log_page_with_entries(
+    page: Page, watch: BrowserWatch, live_server: str, live_app: Flask, shots: Path
+) -> None:
+    become_teacher(page, live_app)
     expect(page.get_by_role("status").filter(has_text="Live")).to_be_visible()
     page.get_by_role("button", name="Clear the log").click()
     expect(page.get_by_role("log").get_by_role("button")).to_have_count(0)

@@ -6,7 +6,7 @@ from typing import Any
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
-from . import api, body_limit, classroom, pages, recorder, respond, security, status_codes
+from . import api, body_limit, classroom, header_limit, pages, recorder, respond, security, status_codes
 from .endpoints import LISTINGS
 
 csrf = CSRFProtect()
@@ -15,8 +15,12 @@ DEFAULTS: dict[str, Any] = {
     # Over this many bytes a request body gets 413 on every route, so a classroom server cannot
     # be flooded. The tutorial's bare app has no such limit: this is the one deliberate difference.
     "MAX_CONTENT_LENGTH": 1024 * 1024,
-    # How many exchanges the recorder keeps: the oldest go first, so memory stays flat.
+    # How many exchanges the recorder keeps, and how many bytes they may hold in all: the oldest go
+    # first, so memory stays flat.
     "EXCHANGE_LOG_SIZE": 500,
+    "EXCHANGE_LOG_BYTES": 32 * 1024 * 1024,
+    # Over this many bytes of headers a request gets 431 on every route (header_limit.py).
+    "MAX_HEADER_BYTES": header_limit.MAX_HEADER_BYTES,
     # CSRF is checked by the playground's own blueprints (csrf.protect_own_routes), not by a hook on
     # every request: the endpoints take no token, and need not pay for the check.
     "WTF_CSRF_CHECK_DEFAULT": False,
@@ -47,4 +51,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     security.init_app(app, own_blueprints=[pages.bp.name, api.bp.name, classroom.bp.name])
     # Last, so that its hook runs just before the view: the recorder wraps the whole app.
     recorder.init_app(app, recorded_blueprints=[blueprint.name for blueprint in endpoints])
+    # Outside even the recorder: oversized headers are refused before anything keeps them.
+    header_limit.init_app(app)
     return app

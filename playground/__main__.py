@@ -7,24 +7,9 @@ who can reach the page run code on the teacher's laptop.
 import argparse
 import contextlib
 
-from flask import Flask
-from werkzeug.serving import ThreadedWSGIServer
-
 from . import create_app
-
-
-class RoomyServer(ThreadedWSGIServer):
-    """Werkzeug's threaded server with a longer listen queue: it closes each connection after one
-    answer, so a busy class reconnects all the time, and 128 waiting connections overflow (200
-    clients at once then see seconds-long SYN retries)."""
-
-    request_queue_size = 1024
-
-
-def serve_werkzeug(app: Flask, host: str, port: int) -> None:
-    """Serve with a thread per connection, no debugger, no reloader."""
-    app.debug = False
-    RoomyServer(host, port, app).serve_forever()
+from .classroom.teacher import teacher_link
+from .servers import werkzeug_server
 
 
 def main() -> None:
@@ -33,9 +18,12 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=5000, help="port to listen on")
     args = parser.parse_args()
     app = create_app()
-    print(f" * Flask Status Playground on http://{args.host}:{args.port}/ (Ctrl+C to stop)", flush=True)
+    server = werkzeug_server(app, args.host, args.port)
+    url = f"http://{args.host}:{server.port}/"
+    print(f" * Flask Status Playground on {url} (Ctrl+C to stop)", flush=True)
+    print(f" * Teacher link (clears the log; keep it to yourself): {teacher_link(app, url)}", flush=True)
     with contextlib.suppress(KeyboardInterrupt):
-        serve_werkzeug(app, args.host, args.port)
+        server.serve_forever()
 
 
 if __name__ == "__main__":

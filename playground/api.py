@@ -5,6 +5,7 @@ from typing import Any
 from flask import Blueprint, abort, current_app, request
 
 from . import csrf_guard
+from .audience import for_the_class, sees_everything
 from .explain import explain, highlighted, view_source
 from .recorder import Exchange, Recorder
 
@@ -29,15 +30,31 @@ def exchange_json(exchange: Exchange, with_source: bool = False) -> dict[str, An
     }
 
 
+PAGE_SIZE = 100
+"""At most this many exchanges in one answer: what one reader receives is bounded."""
+
+
+def visible_json(exchange: Exchange, with_source: bool = False) -> dict[str, Any]:
+    """The exchange as this viewer may see it: whole for the teacher and for its own sender."""
+    entry = exchange_json(exchange, with_source)
+    return entry if sees_everything(exchange.client) else for_the_class(entry)
+
+
 @bp.get("/exchanges")
 def exchanges() -> list[dict[str, Any]]:
-    """Every exchange still in the log, newest last; ?after=<id> for the newer ones, ?tag= to find one."""
+    """The newest exchanges, newest last; ?after=<id> pages on from an id, ?tag= finds a page's own.
+
+    At most PAGE_SIZE at a time (?limit= asks for fewer): with ?after=, the oldest ones after it, so a
+    reader pages on with the last id it got; without, the newest.
+    """
     after = request.args.get("after", 0, type=int)
+    limit = max(1, min(request.args.get("limit", PAGE_SIZE, type=int), PAGE_SIZE))
     tag = request.args.get("tag")
     found = recorder().log.after(after)
     if tag is not None:
         found = [e for e in found if e.tagged(tag)]
-    return [exchange_json(e) for e in found]
+    found = found[:limit] if "after" in request.args else found[-limit:]
+    return [visible_json(e) for e in found]
 
 
 @bp.get("/exchanges/<int:exchange_id>")
@@ -46,7 +63,7 @@ def exchange(exchange_id: int) -> dict[str, Any]:
     found = recorder().log.get(exchange_id)
     if found is None:
         abort(404, description=f"No exchange {exchange_id}: it never existed or the log has moved past it.")
-    return exchange_json(found, with_source=True)
+    return visible_json(found, with_source=True)
 
 
 @bp.get("/views/<endpoint>")

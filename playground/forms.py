@@ -112,10 +112,37 @@ SERVER_HEADERS = {
 }
 # And a Content-Length that disagrees with the body would leave the client waiting.
 REFUSED_HEADERS = SERVER_HEADERS | {"content-length"}
+# Headers that would let a shared link act on the learner's browser beyond this one answer: the
+# playground refuses them, and says why (see sandbox.py for what it adds to every answer instead).
+UNSAFE_HEADERS = {
+    "set-cookie": "a cookie set here would reach every page of the playground (and enough of them "
+    "lock a browser out with 431 answers)",
+    "set-cookie2": "a cookie set here would reach every page of the playground",
+    "refresh": "browsers follow it to any site, like a redirect nobody checks",
+    "clear-site-data": "it would wipe the learner's storage for the whole playground",
+    "strict-transport-security": "it would bind this host to HTTPS in the learner's browser",
+    "service-worker-allowed": "it would widen what a service worker may control on this site",
+}
+# Types a browser runs as script: with one, a page of this site could load the answer as code.
+SCRIPT_TYPES = re.compile(r"(?i)^\s*(?:text|application)/(?:x-)?(?:java|ecma)script|^\s*text/jscript")
 MAX_HEADERS = 30
 _TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 _STATUS = re.compile(r"([0-9]{3})(?: (.*))?")
+
+
+def stays_on_this_server(location: str) -> bool:
+    """Whether a redirect target is a path on this server (not //host, not a scheme, no backslash)."""
+    parts = urlsplit(location)
+    return (
+        location.startswith("/")
+        and not location.startswith("//")
+        and "\\" not in location
+        and not parts.scheme
+        and not parts.netloc
+        # Browsers drop tabs and line breaks from a URL: "/\t/evil.example" would become "//evil.example".
+        and not re.search(r"[\x00-\x1f\x7f]", location)
+    )
 
 
 @dataclass(frozen=True)
@@ -171,8 +198,20 @@ class HeaderLinesField(Field):
                 raise ValidationError(f"{name!r} is not a header name: letters, digits and -, no spaces.")
             if _CONTROL.search(value):
                 raise ValidationError(f"The value of {name} has a line break or control character.")
-            if name.lower() in REFUSED_HEADERS:
+            lower = name.lower()
+            if lower in REFUSED_HEADERS:
                 raise ValidationError(f"{name} is set by the server, not by a view.")
+            if lower in UNSAFE_HEADERS:
+                raise ValidationError(f"{name} is refused by the playground: {UNSAFE_HEADERS[lower]}.")
+            if lower == "location" and not stays_on_this_server(value):
+                raise ValidationError(
+                    f"Location {value!r} is refused: a redirect stays on this server, so give a path "
+                    "starting with /, such as /status/200."
+                )
+            if lower == "content-type" and SCRIPT_TYPES.search(value):
+                raise ValidationError(
+                    f"Content-Type {value!r} is refused: a page here could run the answer as a script."
+                )
 
 
 class RespondForm(FlaskForm):
@@ -210,15 +249,7 @@ class RespondForm(FlaskForm):
         location = field.data or ""
         if self.style.data != "redirect" and not location:
             return
-        parts = urlsplit(location)
-        if (
-            not location.startswith("/")
-            or location.startswith("//")
-            or "\\" in location
-            or parts.scheme
-            or parts.netloc
-            or _CONTROL.search(location)
-        ):
+        if not stays_on_this_server(location):
             raise ValidationError(
                 "A redirect stays on this server: give a path starting with /, such as /status/200."
             )

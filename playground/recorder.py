@@ -25,9 +25,18 @@ from werkzeug.routing import Map, MapAdapter, Rule
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from .masking import mask_body, mask_form, mask_headers
+from .sandbox import ADDED_KEY
 
 BODY_CAP = 4096
 """How many bytes of each body an exchange keeps."""
+HEADERS_CAP = 8192
+"""How many bytes of headers (names and values) an exchange keeps, for the request and the answer each."""
+HEADER_VALUE_CAP = 2048
+"""How many characters of one header value an exchange keeps."""
+TARGET_CAP = 4096
+"""How many characters of the path, and of the query string, an exchange keeps."""
+CUT = " [cut]"
+"""Marks where a kept header, path or query was cut (ASCII: paths and queries are latin-1 in WSGI)."""
 
 TRACE_KEY = "playground.trace"
 """Where, in the WSGI environ, the recorder and the Flask hooks share what they learn."""
@@ -92,6 +101,42 @@ class TeeInput(io.RawIOBase):
 
 
 @dataclass(frozen=True)
+class CappedHeaders:
+    """Headers as an exchange keeps them: at most HEADERS_CAP bytes, each value at most HEADER_VALUE_CAP."""
+
+    pairs: list[tuple[str, str]]
+    size: int
+    """The bytes of names and values the headers had in all."""
+    truncated: bool
+
+    @classmethod
+    def of(cls, headers: Iterable[tuple[str, str]]) -> "CappedHeaders":
+        kept: list[tuple[str, str]] = []
+        size = 0
+        room = HEADERS_CAP
+        truncated = False
+        for name, value in headers:
+            size += len(name) + len(value)
+            if room <= 0:
+                truncated = True
+                continue
+            if len(value) > HEADER_VALUE_CAP or len(name) + len(value) > room:
+                value = value[: max(0, min(HEADER_VALUE_CAP, room - len(name)))] + CUT
+                truncated = True
+            kept.append((name[:HEADER_VALUE_CAP], value))
+            room -= len(name) + len(value)
+        return cls(kept, size, truncated)
+
+    @property
+    def stored_bytes(self) -> int:
+        return sum(len(name) + len(value) for name, value in self.pairs)
+
+
+def _capped(text: str) -> str:
+    return text if len(text) <= TARGET_CAP else text[:TARGET_CAP] + CUT
+
+
+@dataclass(frozen=True)
 class RawExchange:
     """What the middleware keeps of a request and its answer: as little work as possible per request.
 
@@ -102,12 +147,28 @@ class RawExchange:
     path: str
     query: str
     protocol: str
-    environ_headers: list[tuple[str, str]]
+    environ_headers: CappedHeaders
     request_body: Capture
     status_line: str
-    response_headers: list[tuple[str, str]]
+    response_headers: CappedHeaders
     response_body: bytes
     response_size: int
+    added_headers: dict[str, str]
+    """The headers the playground added to the answer (not the view), each with its reason."""
+
+    @property
+    def stored_bytes(self) -> int:
+        """What this exchange holds in memory, near enough: its captured bytes and text."""
+        return (
+            len(self.path)
+            + len(self.query)
+            + self.environ_headers.stored_bytes
+            + len(self.request_body.head)
+            + len(self.status_line)
+            + self.response_headers.stored_bytes
+            + len(self.response_body)
+            + 512  # the object itself, its facts and its timing
+        )
 
 
 @dataclass(eq=False)
@@ -138,7 +199,9 @@ class Exchange:
             "path": _latin1_to_text(raw.path),
             "query": mask_form(_latin1_to_text(raw.query)),
             "http_version": raw.protocol,
-            "headers": mask_headers(_header_names(raw.environ_headers)),
+            "headers": mask_headers(_header_names(raw.environ_headers.pairs)),
+            "headers_size": raw.environ_headers.size,
+            "headers_truncated": raw.environ_headers.truncated,
             "body": mask_body(raw.request_body.text()),
             "body_size": raw.request_body.size,
             "body_truncated": raw.request_body.truncated,
@@ -152,21 +215,30 @@ class Exchange:
             "status": int(code) if code.isdigit() else 0,
             "reason": reason,
             "status_line": raw.status_line,
-            "headers": [list(pair) for pair in raw.response_headers],
+            "headers": [list(pair) for pair in mask_headers(raw.response_headers.pairs)],
+            "headers_size": raw.response_headers.size,
+            "headers_truncated": raw.response_headers.truncated,
+            "added_by_playground": raw.added_headers,
             "body": raw.response_body.decode("utf-8", errors="backslashreplace"),
             "body_size": raw.response_size,
             "body_truncated": raw.response_size > len(raw.response_body),
         }
 
     def tagged(self, tag: str) -> bool:
-        return any(key == "HTTP_X_PLAYGROUND_TAG" and value == tag for key, value in self.raw.environ_headers)
+        return any(
+            key == "HTTP_X_PLAYGROUND_TAG" and value == tag for key, value in self.raw.environ_headers.pairs
+        )
 
 
 class ExchangeLog:
-    """The newest exchanges, at most `capacity` of them: memory stays flat however many arrive."""
+    """The newest exchanges, at most `capacity` of them and at most `max_bytes` of what they hold:
+    memory stays flat however many arrive, and however large each one is."""
 
-    def __init__(self, capacity: int) -> None:
-        self._exchanges: deque[Exchange] = deque(maxlen=capacity)
+    def __init__(self, capacity: int, max_bytes: int = 32 * 1024 * 1024) -> None:
+        self._exchanges: deque[Exchange] = deque()
+        self.capacity = capacity
+        self.max_bytes = max_bytes
+        self.stored_bytes = 0
         self._ids = itertools.count(1)
         self.recorded = 0
         """How many exchanges were ever recorded (the log keeps the newest)."""
@@ -174,14 +246,21 @@ class ExchangeLog:
 
     def add(self, exchange: Exchange) -> None:
         """Number the exchange and keep it: under one lock, so the log stays in id order."""
+        size = exchange.raw.stored_bytes
         with self._changed:
             self.recorded = exchange.id = next(self._ids)
             self._exchanges.append(exchange)
+            self.stored_bytes += size
+            while len(self._exchanges) > 1 and (
+                len(self._exchanges) > self.capacity or self.stored_bytes > self.max_bytes
+            ):
+                self.stored_bytes -= self._exchanges.popleft().raw.stored_bytes
             self._changed.notify_all()
 
     def clear(self) -> None:
         with self._changed:
             self._exchanges.clear()
+            self.stored_bytes = 0
             self._changed.notify_all()
 
     def after(self, last_id: int = 0) -> list[Exchange]:
@@ -262,7 +341,7 @@ class Recorder:
 
     def __init__(self, app: Flask, recorded_blueprints: Iterable[str]) -> None:
         self.app = app
-        self.log = ExchangeLog(app.config["EXCHANGE_LOG_SIZE"])
+        self.log = ExchangeLog(app.config["EXCHANGE_LOG_SIZE"], app.config["EXCHANGE_LOG_BYTES"])
         self.recorded_blueprints = set(recorded_blueprints)
         self._routes: tuple[tuple[str, ...], MapAdapter] | None = None
         self.wsgi_app = app.wsgi_app
@@ -359,15 +438,16 @@ class Recorder:
         duration_ms = round((time.perf_counter() - started) * 1000, 3)
         raw = RawExchange(
             method=environ.get("REQUEST_METHOD", ""),
-            path=environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", ""),
-            query=environ.get("QUERY_STRING", ""),
+            path=_capped(environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")),
+            query=_capped(environ.get("QUERY_STRING", "")),
             protocol=environ.get("SERVER_PROTOCOL", ""),
-            environ_headers=_environ_headers(environ),
+            environ_headers=CappedHeaders.of(_environ_headers(environ)),
             request_body=request_body,
-            status_line=emitted.get("status", ""),
-            response_headers=list(emitted.get("headers", [])),
+            status_line=_capped(emitted.get("status", "")),
+            response_headers=CappedHeaders.of(emitted.get("headers", [])),
             response_body=body[:BODY_CAP],
             response_size=len(body),
+            added_headers=dict(environ.get(ADDED_KEY, {})),
         )
         return Exchange(
             id=0,  # numbered by the log as it keeps it
@@ -508,6 +588,7 @@ def _facts(app: Flask, trace: ViewTrace) -> dict[str, Any]:
 
 def init_app(app: Flask, recorded_blueprints: Iterable[str]) -> Recorder:
     app.config.setdefault("EXCHANGE_LOG_SIZE", 500)
+    app.config.setdefault("EXCHANGE_LOG_BYTES", 32 * 1024 * 1024)
     recorder = Recorder(app, recorded_blueprints)
     app.extensions["recorder"] = recorder
     return recorder

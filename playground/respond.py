@@ -10,8 +10,10 @@ from flask import Blueprint, Response, abort, g, jsonify, make_response, redirec
 from werkzeug.exceptions import BadRequest
 
 from .forms import RespondForm, ResponseSpec
+from .sandbox import sandbox_answer
 
 bp = Blueprint("respond", __name__, url_prefix="/respond")
+bp.after_request(sandbox_answer)  # a shared link's answer runs no script on this site
 
 ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 

@@ -7,13 +7,9 @@ the live log page shows it with a QR code. The interactive debugger never runs h
 import argparse
 import socket
 
-from flask import Flask
-from waitress import serve
-
 from . import create_app
-
-THREADS = 256
-"""Each open live-log stream holds a thread: room for a class of 60 (and 100 streams) and their requests."""
+from .classroom.teacher import teacher_link
+from .servers import THREADS, waitress_server
 
 
 def classroom_addresses() -> list[str]:
@@ -38,14 +34,16 @@ def main() -> None:
     print("Flask Status Playground is serving the class. Students open:")
     for url in urls:
         print(f"    {url}")
-    print(f"The live log (with a QR code of the address): {urls[0]}log   (Ctrl+C to stop)", flush=True)
-    serve_waitress(app, args.host, args.port, args.threads)
-
-
-def serve_waitress(app: Flask, host: str, port: int, threads: int = THREADS) -> None:
-    """Serve with waitress: a pool of threads, a long listen queue, no debugger."""
-    app.debug = False
-    serve(app, host=host, port=port, threads=threads, connection_limit=1000, backlog=1024, ident="waitress")
+    print(f"The live log (with a QR code of the address): {urls[0]}log   (Ctrl+C to stop)")
+    print(
+        f"Teacher link, for your browser only (it can clear the log): {teacher_link(app, urls[0])}",
+        flush=True,
+    )
+    server = waitress_server(app, args.host, args.port, args.threads)
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        server.close()
 
 
 if __name__ == "__main__":

@@ -17,3 +17,16 @@ def app() -> Flask:
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
+
+
+@pytest.fixture
+def teacher(app: Flask) -> FlaskClient:
+    """A client whose browser opened the teacher link."""
+    client = app.test_client()
+    assert client.get(f"/teacher/{app.config['TEACHER_KEY']}").status_code == 302
+    return client
+
+
+def csrf_token(client: FlaskClient, page: str = "/log") -> str:
+    html = client.get(page).get_data(as_text=True)
+    return html.split('name="csrf-token" content="')[1].split('"')[0]

@@ -18,6 +18,7 @@ from flask.testing import FlaskClient
 
 from playground import create_app
 from playground.endpoints import LISTINGS
+from tests.conftest import csrf_token
 
 ROOT = Path(__file__).resolve().parent.parent
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
@@ -102,12 +103,10 @@ def test_every_state_changing_route_needs_a_csrf_token(client: FlaskClient, meth
     assert b"CSRF" in response.data
 
 
-def test_with_a_token_the_log_can_be_cleared(client: FlaskClient) -> None:
-    client.post("/userSignUp")
-    html = client.get("/log").get_data(as_text=True)
-    token = html.split('name="csrf-token" content="')[1].split('"')[0]
-    assert client.post("/log/clear", headers={"X-CSRFToken": token}).status_code == 204
-    assert client.get("/api/exchanges").json == []
+def test_the_teacher_with_a_token_can_clear_the_log(teacher: FlaskClient) -> None:
+    teacher.post("/userSignUp")
+    assert teacher.post("/log/clear", headers={"X-CSRFToken": csrf_token(teacher)}).status_code == 204
+    assert teacher.get("/api/exchanges").json == []
 
 
 def test_the_recorders_memory_is_bounded_however_many_and_large_the_requests() -> None:

@@ -3,6 +3,7 @@
 import { exchangeDetail } from "./api.js";
 import { pageViews } from "./flow.js";
 import { showExplanation } from "./explanation-view.js";
+import { LiveFeed } from "./live-feed.js";
 import { answerFromRecord, requestFromRecord } from "./record-view.js";
 import { showRequest } from "./request-view.js";
 import { showResponse, statusClass } from "./response-view.js";
@@ -69,19 +70,30 @@ async function openExchange(exchange) {
   }
 }
 
-function connect() {
-  // EventSource reconnects by itself after a dropped connection, sending Last-Event-ID.
-  const source = new EventSource(intro.dataset.stream);
-  source.addEventListener("open", () => {
-    connection.textContent = "Live";
-  });
-  source.addEventListener("exchange", (event) => add(JSON.parse(event.data)));
-  source.addEventListener("gap", (event) => {
-    connection.textContent = `Live (${event.data} exchanges left the log before they could be shown)`;
-  });
-  source.addEventListener("error", () => {
-    connection.textContent = "Reconnecting…";
-  });
+function onFeed(message) {
+  if (message.type === "exchange") add(message.exchange);
+  else if (message.type === "status") connection.textContent = message.text;
+  else if (message.type === "gap") {
+    connection.textContent = `Live (${message.count} exchanges left the log before they could be shown)`;
+  } else if (message.type === "cleared") {
+    list.replaceChildren();
+    shown.clear();
+  }
+}
+
+/** Open the feed: one per browser, shared by its tabs through a SharedWorker where there is one. */
+function openFeed() {
+  const start = { type: "start", streamUrl: intro.dataset.stream, apiUrl: intro.dataset.api };
+  if (!("SharedWorker" in window)) {
+    new LiveFeed({ ...start, emit: onFeed }).start();
+    return () => {};
+  }
+  const worker = new SharedWorker(intro.dataset.worker, { type: "module", name: "live-log" });
+  worker.port.addEventListener("message", ({ data }) => onFeed(data));
+  worker.port.start();
+  worker.port.postMessage(start);
+  addEventListener("pagehide", () => worker.port.postMessage({ type: "bye" }));
+  return (message) => worker.port.postMessage(message);
 }
 
 for (const filter of [pathFilter, classFilter]) {
@@ -90,10 +102,26 @@ for (const filter of [pathFilter, classFilter]) {
   });
 }
 
-document.querySelector("[data-clear-button]").addEventListener("click", async () => {
+const tellOtherTabs = openFeed();
+
+async function teacherPost(url) {
   const token = document.querySelector('meta[name="csrf-token"]').content;
-  const response = await fetch(intro.dataset.clear, { method: "POST", headers: { "X-CSRFToken": token } });
-  if (response.ok) list.replaceChildren();
+  const response = await fetch(url, { method: "POST", headers: { "X-CSRFToken": token } });
+  return response.ok;
+}
+
+document.querySelector("[data-clear-button]")?.addEventListener("click", async () => {
+  if (!(await teacherPost(intro.dataset.clear))) return;
+  onFeed({ type: "cleared" });
+  tellOtherTabs({ type: "cleared" });
 });
 
-connect();
+document.querySelector("[data-reset-predictions]")?.addEventListener("click", async () => {
+  if (await teacherPost(intro.dataset.resetPredictions)) {
+    document.querySelector("[data-predictions] tbody").replaceChildren();
+  }
+});
+
+document.querySelector("[data-show-clients]")?.addEventListener("change", (event) => {
+  list.classList.toggle("show-clients", event.target.checked);
+});

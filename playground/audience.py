@@ -1,0 +1,37 @@
+"""Who is looking: the teacher's browser sees everything; a student sees every exchange but not
+who sent another client's (its address and browser)."""
+
+import hashlib
+import hmac
+
+from flask import current_app, request, session
+
+IDENTIFYING_HEADERS = {"user-agent", "x-forwarded-for", "forwarded", "x-real-ip", "via"}
+HIDDEN = "(hidden: only the teacher sees it)"
+
+
+def teacher_mark() -> str:
+    """What the teacher's session holds: derived from the key, so a new key retires old sessions."""
+    key = current_app.config["TEACHER_KEY"].encode()
+    return hashlib.sha256(b"playground-teacher:" + key).hexdigest()[:32]
+
+
+def is_teacher() -> bool:
+    mark = session.get("teacher")
+    return isinstance(mark, str) and hmac.compare_digest(mark, teacher_mark())
+
+
+def sees_everything(client: str | None = None) -> bool:
+    """The teacher sees every client; a student sees the client only of their own exchanges."""
+    return is_teacher() or (client is not None and client == request.remote_addr)
+
+
+def for_the_class(entry: dict) -> dict:
+    """An exchange as a student sees another client's: no address, no browser, nothing else changed."""
+    hidden = dict(entry, client="")
+    req = dict(entry["request"])
+    req["headers"] = [
+        [name, HIDDEN if name.lower() in IDENTIFYING_HEADERS else value] for name, value in req["headers"]
+    ]
+    hidden["request"] = req
+    return hidden

@@ -1,0 +1,80 @@
+"""Classroom mode: the live log of every exchange (stream.py), the class's predictions
+(predictions.py), and the teacher, who alone can clear them (teacher.py)."""
+
+import os
+import threading
+from typing import Any
+
+import segno
+from flask import Blueprint, Flask, current_app, render_template, request
+from markupsafe import Markup
+
+from .. import csrf_guard
+from ..api import recorder
+from ..audience import is_teacher
+
+bp = Blueprint("classroom", __name__)
+bp.before_request(csrf_guard.protect)
+
+# The views of each part register on bp (microblog's layout: the blueprint first, then its routes).
+from . import predictions, stream, teacher  # noqa: E402
+
+
+def qr_svg(url: str) -> Markup:
+    """The classroom address as a QR code, drawn on the server as inline SVG."""
+    return Markup(segno.make(url, error="m").svg_inline(scale=5, dark="#000", light="#fff", title=None))
+
+
+@bp.get("/log")
+def log_page() -> str:
+    """The live log: every exchange from every client, newest first, as it happens."""
+    address = current_app.config.get("CLASSROOM_URL") or request.host_url
+    return render_template(
+        "log.html",
+        address=address,
+        qr=qr_svg(address),
+        predictions=predictions.tally().rows(),
+        teacher=is_teacher(),
+    )
+
+
+@bp.post("/log/clear")
+def clear() -> tuple[str, int]:
+    """Empty the log and the prediction tally: the teacher's browser only, with its CSRF token."""
+    teacher.require_teacher()
+    recorder().log.clear()
+    predictions.tally().clear()
+    return "", 204
+
+
+@bp.get("/api/health")
+def health() -> dict[str, Any]:
+    """What a teacher (or a soak test) checks: streams open, exchanges kept, threads, memory."""
+    log = recorder().log
+    streams = current_app.extensions["open_streams"]
+    return {
+        "streams_open": streams.open,
+        "streams_refused": streams.refused,
+        "streams_resumed": streams.resumed,
+        "exchanges_kept": len(log),
+        "exchanges_bytes": log.stored_bytes,
+        "exchanges_recorded": log.recorded,
+        "threads": threading.active_count(),
+        "rss_bytes": _resident_bytes(),
+    }
+
+
+def _resident_bytes() -> int | None:
+    """This process's resident memory now (Linux: /proc; elsewhere unknown)."""
+    try:
+        with open("/proc/self/statm") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+def init_app(app: Flask) -> None:
+    teacher.init_app(app)
+    app.extensions["predictions"] = predictions.PredictionTally()
+    app.extensions["open_streams"] = stream.StreamCount()
+    app.register_blueprint(bp)

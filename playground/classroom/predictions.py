@@ -1,0 +1,145 @@
+"""Predict first: how the class predicted each request shape, counts only, no names.
+
+Bounded like everything a class can send: one prediction per exchange per browser (a browser is its
+signed session), at most PREDICTIONS_PER_EXCHANGE for any one exchange, shapes built from a short,
+fixed vocabulary (method, the route, a known content type, the tutorial's keys), and at most
+MAX_SHAPES of them until the teacher resets the tally.
+"""
+
+import secrets
+import threading
+from collections import Counter, OrderedDict
+from typing import Any
+
+from flask import abort, current_app, request, session
+
+from ..api import recorder
+from ..recorder import Exchange
+from . import bp
+from .teacher import require_teacher
+
+MAX_SHAPES = 200
+PREDICTIONS_PER_EXCHANGE = 200
+REMEMBERED_PREDICTIONS = 20_000
+"""How many (exchange, browser) pairs the tally remembers, to refuse a second prediction."""
+KNOWN_METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
+KNOWN_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data", "application/json", "text/plain"}
+TUTORIAL_KEYS = ("username", "password", "firstname", "lastname")
+
+
+class PredictionTally:
+    """How the class predicted, per request shape."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._shapes: dict[str, dict[str, Any]] = {}
+        self._seen: OrderedDict[tuple[int, str], None] = OrderedDict()
+        self._per_exchange: Counter[int] = Counter()
+
+    def add(self, exchange_id: int, browser: str, shape: str, predicted: int, actual: int) -> str | None:
+        """Count one prediction, or say why not (the reason for a 409 or 429)."""
+        with self._lock:
+            if (exchange_id, browser) in self._seen:
+                return f"This browser already predicted exchange {exchange_id}."
+            if self._per_exchange[exchange_id] >= PREDICTIONS_PER_EXCHANGE:
+                return f"Exchange {exchange_id} has {PREDICTIONS_PER_EXCHANGE} predictions already."
+            if shape not in self._shapes and len(self._shapes) >= MAX_SHAPES:
+                return f"The tally is full ({MAX_SHAPES} request shapes): the teacher can reset it."
+            self._seen[(exchange_id, browser)] = None
+            if len(self._seen) > REMEMBERED_PREDICTIONS:
+                old_id, _ = self._seen.popitem(last=False)[0]
+                self._per_exchange.pop(old_id, None)
+            self._per_exchange[exchange_id] += 1
+            entry = self._shapes.setdefault(shape, {"actual": actual, "predicted": Counter(), "right": 0})
+            entry["actual"] = actual
+            entry["predicted"][predicted] += 1
+            entry["right"] += predicted == actual
+            return None
+
+    def clear(self) -> None:
+        with self._lock:
+            self._shapes.clear()
+            self._seen.clear()
+            self._per_exchange.clear()
+
+    def rows(self) -> list[dict[str, Any]]:
+        with self._lock:
+            return [
+                {
+                    "shape": shape,
+                    "actual": e["actual"],
+                    "count": sum(e["predicted"].values()),
+                    "right": e["right"],
+                    "predicted": dict(sorted(e["predicted"].items())),
+                }
+                for shape, e in sorted(self._shapes.items())
+            ]
+
+
+def tally() -> PredictionTally:
+    return current_app.extensions["predictions"]
+
+
+def request_shape(exchange: Exchange) -> str:
+    """What makes two requests the same question: method, route, content type and the keys sent.
+
+    Every part comes from a short, fixed vocabulary, so a shape is short whatever was sent.
+    """
+    req = exchange.request
+    method = req["method"] if req["method"] in KNOWN_METHODS else "other method"
+    content_type = next((v for n, v in req["headers"] if n.lower() == "content-type"), "")
+    content_type = content_type.split(";")[0].strip().lower() or "no body"
+    if content_type not in KNOWN_TYPES | {"no body"}:
+        content_type = "other type"
+    keys = [key for key in TUTORIAL_KEYS if _sent(key, req["body"], req["query"])]
+    return f"{method} {_route(exchange)} ({content_type}; {', '.join(keys) or 'no fields'})"
+
+
+def _route(exchange: Exchange) -> str:
+    """The path for the tutorial's endpoints; the rule for /status and /respond, whose paths are endless."""
+    path = exchange.request["path"]
+    if path.startswith(("/status/", "/respond/")):
+        return f"/{path.split('/')[1]}/…"
+    return path[:60]
+
+
+def _sent(key: str, body: str, query: str) -> bool:
+    return f"{key}=" in body or f'name="{key}"' in body or f'"{key}"' in body or f"{key}=" in query
+
+
+def _browser() -> str:
+    """This browser's id, kept in its signed session (the CSRF token lives there too)."""
+    if "browser" not in session:
+        session["browser"] = secrets.token_hex(8)
+    return session["browser"]
+
+
+@bp.post("/api/predictions")
+def predict() -> tuple[dict[str, Any], int]:
+    """Record a learner's prediction for one exchange; the actual status comes from the server's record."""
+    data = request.get_json(silent=True) or {}
+    exchange_id, predicted = data.get("exchange_id"), data.get("predicted")
+    if not isinstance(exchange_id, int) or not isinstance(predicted, int) or not 100 <= predicted <= 599:
+        abort(400, description='Send JSON: {"exchange_id": <int>, "predicted": <a code from 100 to 599>}.')
+    exchange = recorder().log.get(exchange_id)
+    if exchange is None:
+        abort(404, description=f"No exchange {exchange_id}.")
+    actual = exchange.response["status"]
+    shape = request_shape(exchange)
+    refusal = tally().add(exchange_id, _browser(), shape, predicted, actual)
+    if refusal:
+        abort(409 if "already" in refusal else 429, description=refusal)
+    return {"shape": shape, "predicted": predicted, "actual": actual, "right": predicted == actual}, 200
+
+
+@bp.get("/api/predictions")
+def predictions() -> list[dict[str, Any]]:
+    return tally().rows()
+
+
+@bp.post("/api/predictions/reset")
+def reset_predictions() -> tuple[str, int]:
+    """Start the tally afresh (the teacher's browser only)."""
+    require_teacher()
+    tally().clear()
+    return "", 204

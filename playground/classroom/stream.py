@@ -1,0 +1,157 @@
+"""The live log's stream: every new exchange as a Server-Sent Event, within limits a class can't break.
+
+The stream is a plain Flask streaming response. Each event carries the exchange's id, so a browser
+that lost its connection reconnects with ``Last-Event-ID`` and gets exactly the exchanges it missed:
+no duplicates, nothing missed (as long as the log still holds them).
+
+Each open stream holds a server thread, so streams are capped in all and per client address; beyond
+a cap the answer is 503 with ``Retry-After``, and the page polls ``/api/exchanges?after=`` meanwhile.
+The page itself opens one stream per browser, shared by its tabs (static/js/live-feed.js).
+"""
+
+import json
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+
+from flask import Response, current_app, request, stream_with_context
+
+from ..api import exchange_json, recorder
+from ..audience import for_the_class, sees_everything
+from ..recorder import Exchange
+from . import bp
+
+BATCH_SECONDS = 0.1
+"""After waking, a stream waits this long to send what came meanwhile in one go: a busy class
+then wakes each stream ten times a second at most, not once per request."""
+KEEPALIVE_SECONDS = 2.0
+"""How often an idle stream sends a comment: it keeps proxies open, and writing is how a server
+finds a closed connection, so a closed live log frees its thread within a few seconds."""
+STREAM_SECONDS = 300.0
+"""How long one stream lives; the browser reconnects by itself, resuming where it was."""
+STREAM_BACKLOG = 100
+"""How many of the newest exchanges a freshly opened live log starts with."""
+STREAM_LIMIT = 120
+"""Streams open at once, in all: each holds a server thread, and the endpoints need the rest."""
+STREAM_LIMIT_PER_CLIENT = 4
+"""Streams open at once from one client address: a browser needs one, however many tabs it has."""
+STREAM_RETRY_AFTER = 10
+"""Beyond a limit, the 503 says to try again after this many seconds (the page polls meanwhile)."""
+
+
+class StreamCount:
+    """How many live-log streams are open now, in all and per client: each holds a server thread."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.open = 0
+        self.per_client: Counter[str] = Counter()
+        self.refused = 0
+        self.resumed = 0
+        """Streams opened with Last-Event-ID: browsers that reconnected and resumed."""
+
+    def try_open(self, client: str, limit: int, per_client: int, resuming: bool) -> str | None:
+        """Count one more stream, or say why not (the reason the 503 gives)."""
+        with self._lock:
+            if self.open >= limit:
+                reason = f"The live log is at its limit of {limit} open streams."
+            elif self.per_client[client] >= per_client:
+                reason = f"This address already has {per_client} live logs open."
+            else:
+                self.open += 1
+                self.per_client[client] += 1
+                self.resumed += resuming
+                return None
+            self.refused += 1
+            return reason
+
+    def closed(self, client: str) -> None:
+        with self._lock:
+            self.open -= 1
+            self.per_client[client] -= 1
+            if self.per_client[client] <= 0:
+                del self.per_client[client]
+
+
+def sse_event(exchange: Exchange, everything: bool) -> str:
+    """The exchange as a Server-Sent Event, rendered once per audience however many streams are open."""
+    key = "sse" if everything else "sse-class"
+    event = exchange.rendered.get(key)
+    if event is None:
+        entry = exchange_json(exchange)
+        data = json.dumps(entry if everything else for_the_class(entry), separators=(",", ":"))
+        event = exchange.rendered[key] = f"id: {exchange.id}\nevent: exchange\ndata: {data}\n\n"
+    return event
+
+
+def _last_seen() -> int:
+    """Where a stream resumes: the Last-Event-ID a reconnecting browser sends, or ?after=.
+
+    A fresh page starts with the newest STREAM_BACKLOG exchanges, not the whole log: what a
+    server writes to a stream stays buffered until the page has read it.
+    """
+    value = request.headers.get("Last-Event-ID") or request.args.get("after")
+    if value is None:
+        backlog = current_app.config.get("STREAM_BACKLOG", STREAM_BACKLOG)
+        return max(0, recorder().log.recorded - backlog)
+    last_id = int(value) if value.isdigit() else 0
+    # An id from before a server restart is ahead of this server's count: start from the beginning.
+    return last_id if last_id <= recorder().log.recorded else 0
+
+
+def _refused(reason: str) -> Response:
+    """503 with Retry-After: the page polls /api/exchanges?after= meanwhile."""
+    response = Response(f"{reason} Poll /api/exchanges?after=<id> meanwhile.\n", 503, mimetype="text/plain")
+    response.headers["Retry-After"] = str(current_app.config.get("STREAM_RETRY_AFTER", STREAM_RETRY_AFTER))
+    return response
+
+
+@bp.get("/api/stream")
+def stream() -> Response:
+    """Every new exchange as a Server-Sent Event, from the one after the last seen."""
+    log = recorder().log
+    last_id = _last_seen()
+    config = current_app.config
+    keepalive = config.get("STREAM_KEEPALIVE_SECONDS", KEEPALIVE_SECONDS)
+    lifetime = config.get("STREAM_SECONDS", STREAM_SECONDS)
+    batch = config.get("STREAM_BATCH_SECONDS", BATCH_SECONDS)
+    streams: StreamCount = current_app.extensions["open_streams"]
+    client = request.remote_addr or ""
+    refusal = streams.try_open(
+        client,
+        config.get("STREAM_LIMIT", STREAM_LIMIT),
+        config.get("STREAM_LIMIT_PER_CLIENT", STREAM_LIMIT_PER_CLIENT),
+        resuming="Last-Event-ID" in request.headers,
+    )
+    if refusal:
+        return _refused(refusal)
+    everything = sees_everything()
+
+    def events() -> Iterator[str]:
+        nonlocal last_id
+        ends = time.monotonic() + lifetime
+        yield "retry: 1000\n\n"
+        while time.monotonic() < ends:
+            fresh = log.wait(last_id, timeout=min(keepalive, max(0.0, ends - time.monotonic())))
+            if not fresh:
+                # Writing is how a server learns the browser went away: the write fails, and the
+                # server closes this generator, which ends the stream and frees its thread.
+                yield ": keep-alive\n\n"
+            else:
+                time.sleep(batch)
+                fresh = log.after(last_id)
+            if fresh and fresh[0].id > last_id + 1 and last_id:
+                # The log is bounded: what it let go before this stream could send it is gone.
+                yield f"event: gap\ndata: {fresh[0].id - last_id - 1}\n\n"
+            for exchange in fresh:
+                last_id = exchange.id
+                yield sse_event(exchange, everything)
+
+    response = Response(stream_with_context(events()), mimetype="text/event-stream")
+    # Every WSGI server closes the answer it sent, even when the client left before a byte was
+    # written (a generator that never started would not run a `finally`): the count is freed there.
+    response.call_on_close(lambda: streams.closed(client))
+    response.headers["Cache-Control"] = "no-cache"
+    response.headers["X-Accel-Buffering"] = "no"
+    return response

@@ -1,0 +1,45 @@
+"""The teacher: one browser, holding a secret link, can clear the log and see who sent what.
+
+`make run` and `make serve` print the teacher link (``/teacher/<key>``). Opening it puts a mark in
+that browser's signed session and sends it on to the live log; the key never appears on a page.
+Students see every exchange too (that is the lesson), but not the address or the browser of the
+client that sent it, unless it was their own.
+"""
+
+import hmac
+import secrets
+
+from flask import Flask, abort, current_app, redirect, session, url_for
+from werkzeug.wrappers import Response
+
+from ..audience import is_teacher, teacher_mark
+from . import bp
+
+
+def teacher_link(app: Flask, base_url: str) -> str:
+    return f"{base_url.rstrip('/')}/teacher/{app.config['TEACHER_KEY']}"
+
+
+@bp.get("/teacher/<key>")
+def become_teacher(key: str) -> Response:
+    """The teacher link: this browser becomes the teacher's, then the key leaves the address bar."""
+    if not hmac.compare_digest(key.encode(), current_app.config["TEACHER_KEY"].encode()):
+        abort(404)
+    session["teacher"] = teacher_mark()
+    session.permanent = True
+    return redirect(url_for("classroom.log_page"))
+
+
+def require_teacher() -> None:
+    if not is_teacher():
+        abort(
+            403,
+            description="Only the teacher's browser can do this: open the teacher link that "
+            "`make serve` (or `make run`) printed when it started.",
+        )
+
+
+def init_app(app: Flask) -> None:
+    # Generated at start unless set (FLASK_TEACHER_KEY): printed by make run and make serve, never committed.
+    if not app.config.get("TEACHER_KEY"):
+        app.config["TEACHER_KEY"] = secrets.token_urlsafe(18)
