@@ -407,12 +407,13 @@ class Recorder:
         finally:
             if hasattr(app_iter, "close"):
                 app_iter.close()
-        self._read_unread_body(environ, request_body)
+        # A body refused for its size stays unread: its sender may never send all it declared.
+        self._read_unread_body(environ, request_body, read=not emitted.get("status", "").startswith("413"))
         self.log.add(self._exchange(environ, trace, request_body, emitted, body, started))
         return [body]
 
     @staticmethod
-    def _read_unread_body(environ: dict[str, Any], capture: Capture) -> None:
+    def _read_unread_body(environ: dict[str, Any], capture: Capture, read: bool) -> None:
         """Keep the start of a body the view never read (a 405, a GET): it is part of the request.
 
         Only up to the declared length, and only as much as the log keeps; the size is the declared one.
@@ -422,7 +423,7 @@ class Recorder:
         except ValueError:
             return
         missing = min(BODY_CAP, length) - capture.size
-        if missing > 0:
+        if read and missing > 0:
             environ["wsgi.input"].read(missing)
         capture.size = max(capture.size, length)
 

@@ -15,7 +15,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 
-from flask import Response, current_app, request, stream_with_context
+from flask import Flask, Response, current_app, request
 
 from ..api import exchange_json, recorder
 from ..audience import for_the_class, sees_everything
@@ -74,12 +74,13 @@ class StreamCount:
                 del self.per_client[client]
 
 
-def sse_event(exchange: Exchange, everything: bool) -> str:
+def sse_event(app: Flask, exchange: Exchange, everything: bool) -> str:
     """The exchange as a Server-Sent Event, rendered once per audience however many streams are open."""
     key = "sse" if everything else "sse-class"
     event = exchange.rendered.get(key)
     if event is None:
-        entry = exchange_json(exchange)
+        with app.app_context():
+            entry = exchange_json(exchange)
         data = json.dumps(entry if everything else for_the_class(entry), separators=(",", ":"))
         event = exchange.rendered[key] = f"id: {exchange.id}\nevent: exchange\ndata: {data}\n\n"
     return event
@@ -127,7 +128,10 @@ def stream() -> Response:
     if refusal:
         return _refused(refusal)
     everything = sees_everything()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
 
+    # A plain generator, not stream_with_context: it holds no request context for minutes, only
+    # the app's, briefly, to render an event no stream has rendered yet.
     def events() -> Iterator[str]:
         nonlocal last_id
         ends = time.monotonic() + lifetime
@@ -146,9 +150,9 @@ def stream() -> Response:
                 yield f"event: gap\ndata: {fresh[0].id - last_id - 1}\n\n"
             for exchange in fresh:
                 last_id = exchange.id
-                yield sse_event(exchange, everything)
+                yield sse_event(app, exchange, everything)
 
-    response = Response(stream_with_context(events()), mimetype="text/event-stream")
+    response = Response(events(), mimetype="text/event-stream")
     # Every WSGI server closes the answer it sent, even when the client left before a byte was
     # written (a generator that never started would not run a `finally`): the count is freed there.
     response.call_on_close(lambda: streams.closed(client))
