@@ -43,6 +43,9 @@ export function differences(answer, hops) {
       `fetch followed ${hops.length - 1} redirect${hops.length === 2 ? "" : "s"} silently: the page only saw the last answer (${answer.status}).`,
     );
   }
+  for (const [name, reason] of Object.entries(record.response.added_by_playground ?? {})) {
+    notes.push(`\`${name}\` was not written by the view: it was ${reason}.`);
+  }
   if (record.response.reason && answer.statusText !== record.response.reason) {
     notes.push(`The app's reason phrase was \`${record.response.reason}\`; the page received \`${answer.statusText}\`.`);
   }

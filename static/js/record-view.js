@@ -5,7 +5,10 @@ export function answerFromRecord(exchange) {
     status: exchange.response.status,
     statusText: exchange.response.reason,
     version: exchange.request.http_version,
-    headers: exchange.response.headers,
+    // A header the playground added (the sandbox of a learner-built answer) says so on its line.
+    headers: exchange.response.headers.map(([name, value]) =>
+      name in (exchange.response.added_by_playground ?? {}) ? [name, `${value}  (added by the playground)`] : [name, value],
+    ),
     body: exchange.response.body + (exchange.response.body_truncated ? "\n… (cut: the log keeps 4 KB)" : ""),
     bodyBytes: exchange.response.body_size,
     transferBytes: null,
