@@ -46,8 +46,9 @@ bench: $(VENV)/.installed-dev wrk browser ## benchmarks: endpoints vs the tutori
 	$(BIN)/python bench/page.py
 	$(BIN)/python bench/suite_time.py
 
-soak: $(VENV)/.installed-dev wrk ## load and faults on loopback: 200 clients, 100 streams, disconnects, 100,000 requests
+soak: $(VENV)/.installed-dev wrk ## load, faults and attacks on loopback: 200 clients, 100 streams, disconnects, stream storm, header flood
 	$(BIN)/python bench/soak.py
+	$(BIN)/python bench/storm.py
 
 browser: $(VENV)/.installed-dev ## make sure the e2e suite has a Chromium
 	$(BIN)/python -m e2e.chromium

@@ -151,7 +151,13 @@ def main() -> int:
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,  # the 500s of GET /userDetails log their tracebacks there
-        env={**os.environ, "FLASK_EXCHANGE_LOG_SIZE": "100000"},
+        # 60 browsers on one address, 127.0.0.1: lift the per-client caps meant for a real network.
+        env={
+            **os.environ,
+            "FLASK_EXCHANGE_LOG_SIZE": "100000",
+            "FLASK_CONNECTIONS_PER_CLIENT": "100000",
+            "FLASK_STREAM_LIMIT_PER_CLIENT": "100000",
+        },
     )
     try:
         for _ in range(100):

@@ -1,0 +1,207 @@
+"""Hostile load on loopback, against `make run`'s server (Werkzeug) and `make serve`'s (waitress),
+each started as its command starts it, with the default limits.
+
+1. Stream storm: one address (127.0.0.2) opens 1,000 live-log streams and holds them; meanwhile
+   another (127.0.0.1) sends POST /userDetails and GET /: each must answer within 1 s.
+2. Header flood: 500 requests with 30 KB of headers each (just under the 431 limit), then 100
+   with 6 MB each: the log's bytes stay under EXCHANGE_LOG_BYTES, and what one reader of
+   /api/exchanges or /api/stream receives is bounded.
+3. A class of 60 browsers (127.0.0.10 to 127.0.0.69) reloading /log every 2 s for 30 s: each
+   reload fetches the page and opens the live log's stream; 0 errors.
+Prints a Markdown report; exit status 1 if a property fails. Only 127.0.0.0/8 is contacted.
+"""
+
+import argparse
+import http.client
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+from bench.endpoints import free_port  # noqa: E402
+from bench.soak import COMMANDS, health  # noqa: E402
+
+FORM_BODY = b"username=sam&lastname=king"
+FORM_POST = (
+    b"POST /userDetails HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+    b"Content-Length: %d\r\nConnection: close\r\n\r\n%s" % (len(FORM_BODY), FORM_BODY)
+)
+
+
+def timed_request(port: int, raw: bytes, source: str = "127.0.0.1", timeout: float = 10) -> tuple[int, float]:
+    """Send one raw request, read the whole answer; its status and the seconds it took (0 if none)."""
+    started = time.perf_counter()
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=timeout, source_address=(source, 0)) as s:
+            s.sendall(raw)
+            answer = b""
+            while chunk := s.recv(65536):
+                answer += chunk
+    except OSError:
+        return 0, time.perf_counter() - started
+    status = int(answer.split(b" ", 2)[1]) if answer.startswith(b"HTTP/") else 0
+    return status, time.perf_counter() - started
+
+
+def get(port: int, path: str, source: str = "127.0.0.1") -> tuple[int, float]:
+    return timed_request(
+        port, f"GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode(), source
+    )
+
+
+def stream_storm(port: int, count: int) -> tuple[list[str], dict]:
+    held = []
+    for _ in range(count):
+        try:
+            s = socket.create_connection(("127.0.0.1", port), timeout=5, source_address=("127.0.0.2", 0))
+            s.sendall(b"GET /api/stream HTTP/1.1\r\nHost: x\r\n\r\n")
+            held.append(s)
+        except OSError:
+            pass
+    time.sleep(1)
+    timings = [timed_request(port, FORM_POST) for _ in range(20)] + [get(port, "/") for _ in range(5)]
+    state = health(port)
+    failures = []
+    slowest = max(seconds for _, seconds in timings)
+    statuses = sorted({status for status, _ in timings})
+    print(f"- stream storm: 127.0.0.2 opened {len(held):,} of {count:,} stream connections; the server "
+          f"held {state['streams_open']} streams, refused {state['streams_refused']:,} with 503; meanwhile "
+          f"127.0.0.1 got {statuses} for 20 POST /userDetails and 5 GET /, the slowest in "
+          f"**{slowest * 1000:.0f} ms**")  # fmt: skip
+    if slowest >= 1 or statuses != [200, 201]:
+        failures.append(f"endpoints slow or failing during the stream storm ({slowest:.2f} s, {statuses})")
+    for s in held:
+        s.close()
+    return failures, state
+
+
+def header_flood(port: int) -> list[str]:
+    failures = []
+    before = health(port)
+    near_limit = "".join(f"X-Flood-{i}: {'v' * 3000}\r\n" for i in range(10)).encode()
+    for _ in range(500):
+        timed_request(port, FORM_POST.replace(b"Host: x\r\n", b"Host: x\r\n" + near_limit))
+    huge = "".join(f"X-Flood-{i}: {'v' * 65000}\r\n" for i in range(95)).encode()
+    refused = [
+        timed_request(port, FORM_POST.replace(b"Host: x\r\n", b"Host: x\r\n" + huge))[0] for _ in range(100)
+    ]
+    after = health(port)
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    connection.request("GET", "/api/exchanges")
+    api_bytes = len(connection.getresponse().read())
+    connection.close()
+    stream_bytes = 0
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
+        s.sendall(b"GET /api/stream HTTP/1.1\r\nHost: x\r\n\r\n")
+        ends = time.monotonic() + 5
+        while time.monotonic() < ends:
+            try:
+                chunk = s.recv(65536)
+            except TimeoutError:
+                break
+            if not chunk:
+                break
+            stream_bytes += len(chunk)
+    print(f"- header flood: 500 requests with 30 KB of headers, then 100 with 6 MB "
+          f"(answered {sorted(set(refused))}): the log holds {after['exchanges_kept']} exchanges in "
+          f"{after['exchanges_bytes'] / 2**20:.1f} MiB; memory {before['rss_bytes'] / 2**20:.1f} → "
+          f"{after['rss_bytes'] / 2**20:.1f} MiB; one GET /api/exchanges got {api_bytes / 2**20:.2f} MiB, "
+          f"a new stream {stream_bytes / 2**20:.2f} MiB in 5 s")  # fmt: skip
+    if set(refused) - {431, 0} or after["exchanges_bytes"] > 32 * 2**20:
+        failures.append("header flood: not refused, or the log over its bytes")
+    if api_bytes > 8 * 2**20 or stream_bytes > 8 * 2**20:
+        failures.append("header flood: a reader received more than 8 MiB")
+    return failures
+
+
+def class_reloading(port: int, browsers: int, seconds: float, every: float) -> list[str]:
+    errors: list[str] = []
+    reloads = [0]
+    lock = threading.Lock()
+
+    def browser(index: int) -> None:
+        source = f"127.0.0.{10 + index}"
+        stream = None
+        ends = time.monotonic() + seconds
+        while time.monotonic() < ends:
+            started = time.monotonic()
+            if stream is not None:
+                stream.close()  # the reload closes the old page's stream
+            status, _ = get(port, "/log", source)
+            try:
+                stream = socket.create_connection(("127.0.0.1", port), timeout=10, source_address=(source, 0))
+                stream.sendall(b"GET /api/stream HTTP/1.1\r\nHost: x\r\n\r\n")
+                head = stream.recv(200)
+                stream_status = int(head.split(b" ", 2)[1]) if head.startswith(b"HTTP/") else 0
+            except OSError as error:
+                stream_status, stream = 0, None
+                with lock:
+                    errors.append(repr(error))
+            with lock:
+                reloads[0] += 1
+                if status != 200 or stream_status != 200:
+                    errors.append(f"{source}: /log {status}, stream {stream_status}")
+            time.sleep(max(0.0, every - (time.monotonic() - started)))
+        if stream is not None:
+            stream.close()
+
+    threads = [threading.Thread(target=browser, args=(i,), daemon=True) for i in range(browsers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    print(f"- a class of {browsers} browsers reloading /log every {every:.0f} s for {seconds:.0f} s: "
+          f"{reloads[0]:,} reloads (page and stream), **{len(errors)} errors**")  # fmt: skip
+    return [f"class reloading /log: {len(errors)} errors, first {errors[0]}"] if errors else []
+
+
+def run(server: str, args: argparse.Namespace) -> list[str]:
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, *COMMANDS[server], str(port)], cwd=HERE.parent, env={"PATH": "/usr/bin:/bin"},
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        for _ in range(100):
+            try:
+                health(port)
+                break
+            except OSError:
+                time.sleep(0.1)
+        print(f"### {server}\n")
+        failures, _ = stream_storm(port, args.storm)
+        for _ in range(60):  # the storm's streams are noticed closed at their next keep-alive
+            if health(port)["streams_open"] == 0:
+                break
+            time.sleep(0.5)
+        failures += header_flood(port)
+        failures += class_reloading(port, args.browsers, args.seconds, args.every)
+        print()
+        return [f"{server}: {failure}" for failure in failures]
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--storm", type=int, default=1000)
+    parser.add_argument("--browsers", type=int, default=60)
+    parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--every", type=float, default=2)
+    parser.add_argument("--server", choices=["werkzeug", "waitress", "both"], default="both")
+    args = parser.parse_args()
+    failures = []
+    for server in ("werkzeug", "waitress") if args.server == "both" else (args.server,):
+        failures += run(server, args)
+    for failure in failures:
+        print("FAILED:", failure)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
