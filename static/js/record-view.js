@@ -24,6 +24,6 @@ export function requestFromRecord(exchange) {
     url: `${location.origin}${path}`,
     headers: req.headers,
     body: req.body || null,
-    curl: `(sent by ${exchange.client}; headers as the server received them)`,
+    curl: `(sent by ${exchange.client || "a classmate"}; headers as the server received them)`,
   };
 }
