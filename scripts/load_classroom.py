@@ -188,8 +188,13 @@ def main() -> int:
         elapsed = time.perf_counter() - started
         time.sleep(3)  # the last events reach the streams
         streams_stop.set()
-        _, data = request(port, "GET", "/api/exchanges")
-        recorded = [e["id"] for e in json.loads(data)]
+        recorded: list[int] = []
+        while True:  # the API answers 100 at a time: page on with the last id
+            _, data = request(port, "GET", f"/api/exchanges?after={recorded[-1] if recorded else 0}")
+            page = [e["id"] for e in json.loads(data)]
+            if not page:
+                break
+            recorded += page
         missed = sum(len(set(recorded) - set(s.ids)) for s in streams)
         duplicated = sum(len(s.ids) - len(set(s.ids)) for s in streams)
         count = len(results.latencies)
