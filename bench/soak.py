@@ -9,6 +9,7 @@ Prints a Markdown report; exit status 1 if a property fails. Only 127.0.0.1 is c
 """
 
 import argparse
+import contextlib
 import http.client
 import json
 import re
@@ -17,6 +18,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -110,17 +112,14 @@ def settle(port: int, seconds: float = 15) -> dict:
     return state
 
 
-def run(server: str, args: argparse.Namespace) -> list[str]:
+@contextlib.contextmanager
+def started(server: str, settings: dict[str, str]) -> Iterator[int]:
+    """The server's real command (make run's or make serve's) on a free port, until the block ends."""
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, *COMMANDS[server], str(port)], cwd=HERE.parent,
-        # All of this load comes from one address, 127.0.0.1: lift the per-client caps (bench/storm.py
-        # checks them, with the defaults, from several addresses).
-        env={"PATH": "/usr/bin:/bin", "FLASK_STREAM_KEEPALIVE_SECONDS": "0.5",
-             "FLASK_CONNECTIONS_PER_CLIENT": "100000", "FLASK_STREAM_LIMIT_PER_CLIENT": "100000"},
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env={"PATH": "/usr/bin:/bin", **settings}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
-    failures: list[str] = []
     try:
         for _ in range(100):
             try:
@@ -128,6 +127,36 @@ def run(server: str, args: argparse.Namespace) -> list[str]:
                 break
             except OSError:
                 time.sleep(0.1)
+        yield port
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+def run_each(parser: argparse.ArgumentParser, run: Callable[[str, argparse.Namespace], list[str]]) -> int:
+    """Run against make run's server, make serve's, or both; print what failed; the exit status."""
+    parser.add_argument("--server", choices=["werkzeug", "waitress", "both"], default="both")
+    args = parser.parse_args()
+    failures = []
+    for server in ("werkzeug", "waitress") if args.server == "both" else (args.server,):
+        failures += run(server, args)
+    for failure in failures:
+        print("FAILED:", failure)
+    return 1 if failures else 0
+
+
+# All of this load comes from one address, 127.0.0.1: lift the per-client caps (bench/storm.py checks
+# them, with the defaults, from several addresses).
+SOAK_SETTINGS = {
+    "FLASK_STREAM_KEEPALIVE_SECONDS": "0.5",
+    "FLASK_CONNECTIONS_PER_CLIENT": "100000",
+    "FLASK_STREAM_LIMIT_PER_CLIENT": "100000",
+}
+
+
+def run(server: str, args: argparse.Namespace) -> list[str]:
+    failures: list[str] = []
+    with started(server, SOAK_SETTINGS) as port:
         wrk(port, 8, 1)
         settle(port)
 
@@ -187,7 +216,7 @@ def run(server: str, args: argparse.Namespace) -> list[str]:
             failures.append(f"{server}: disconnected clients left streams or threads behind")
         # The allocator keeps what the first rounds took (and waitress's pool of 256 threads each keeps
         # the last connection it served), so the resident size creeps up before it levels off; the
-        # Python objects themselves level off at once (tests/test_disconnects.py checks that). A
+        # Python objects themselves level off at once. A
         # leak of what a dropped stream had buffered (its backlog, about 150 KB) would add some 15 MiB
         # a round; fail beyond 2 MiB a round, about 10 KB per dropped connection.
         creep = (rounds[-1]["rss_bytes"] - rounds[-4]["rss_bytes"]) / 3 / 2**20
@@ -209,9 +238,6 @@ def run(server: str, args: argparse.Namespace) -> list[str]:
               f"(**{growth:+.1f} MiB**; the log keeps {at_100k['exchanges_kept']})\n")  # fmt: skip
         if growth > 5:
             failures.append(f"{server}: memory grew {growth:.1f} MiB from 1,000 to 100,000 requests")
-    finally:
-        process.terminate()
-        process.wait(10)
     return failures
 
 
@@ -221,14 +247,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--streams", type=int, default=100)
     parser.add_argument("--disconnects", type=int, default=100)
-    parser.add_argument("--server", choices=["werkzeug", "waitress", "both"], default="both")
-    args = parser.parse_args()
-    failures = []
-    for server in ("werkzeug", "waitress") if args.server == "both" else (args.server,):
-        failures += run(server, args)
-    for failure in failures:
-        print("FAILED:", failure)
-    return 1 if failures else 0
+    return run_each(parser, run)
 
 
 if __name__ == "__main__":

@@ -14,7 +14,6 @@ Prints a Markdown report; exit status 1 if a property fails. Only 127.0.0.0/8 is
 import argparse
 import http.client
 import socket
-import subprocess
 import sys
 import threading
 import time
@@ -22,8 +21,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
-from bench.endpoints import free_port  # noqa: E402
-from bench.soak import COMMANDS, health  # noqa: E402
+from bench.soak import health, run_each, started  # noqa: E402
 
 FORM_BODY = b"username=sam&lastname=king"
 FORM_POST = (
@@ -167,27 +165,13 @@ def class_reloading(port: int, browsers: int, seconds: float, every: float) -> l
 
 
 def run(server: str, args: argparse.Namespace) -> list[str]:
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, *COMMANDS[server], str(port)], cwd=HERE.parent, env={"PATH": "/usr/bin:/bin"},
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    try:
-        for _ in range(100):
-            try:
-                health(port)
-                break
-            except OSError:
-                time.sleep(0.1)
+    with started(server, {}) as port:
         print(f"### {server}\n")
         failures, _ = stream_storm(port, args.storm)
         failures += header_flood(port)
         failures += class_reloading(port, args.browsers, args.seconds, args.every)
         print()
-        return [f"{server}: {failure}" for failure in failures]
-    finally:
-        process.terminate()
-        process.wait(10)
+    return [f"{server}: {failure}" for failure in failures]
 
 
 def main() -> int:
@@ -196,14 +180,7 @@ def main() -> int:
     parser.add_argument("--browsers", type=int, default=60)
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--every", type=float, default=2)
-    parser.add_argument("--server", choices=["werkzeug", "waitress", "both"], default="both")
-    args = parser.parse_args()
-    failures = []
-    for server in ("werkzeug", "waitress") if args.server == "both" else (args.server,):
-        failures += run(server, args)
-    for failure in failures:
-        print("FAILED:", failure)
-    return 1 if failures else 0
+    return run_each(parser, run)
 
 
 if __name__ == "__main__":
