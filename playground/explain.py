@@ -15,12 +15,16 @@ from functools import lru_cache
 from http import HTTPStatus
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl
 
 from flask import Flask
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexers import PythonLexer
+from werkzeug.datastructures import MultiDict
 
+from .builder_code import flask_code
+from .forms import RespondForm, ResponseSpec
 from .recorder import Exchange
 
 STATUS_CLASSES = {
@@ -122,6 +126,14 @@ def _cause(exchange: Exchange, source_line: str | None) -> str:
     if error is None:
         if facts["status_lines"]:
             return f"{line} set the status to {status} on the Response the view then returned."
+        if not source_line and request["method"] == "OPTIONS":
+            allow = next((v for n, v in response["headers"] if n.lower() == "allow"), "")
+            return (
+                f"Flask answered OPTIONS itself: the route does not list OPTIONS, so Flask's automatic "
+                f"OPTIONS handler sent {status} with Allow: {allow}, and the view never ran."
+            )
+        if source_line and source_line.startswith("return "):
+            return f"The view ran {line}, and Flask built a {status} Response from what it returned."
         return f"The view returned {line}, and Flask built a {status} Response from it."
     kind = error["type"]
     if kind == "BadRequestKeyError":
@@ -147,6 +159,10 @@ def _cause(exchange: Exchange, source_line: str | None) -> str:
             f"The view returned None because the method was {request['method']}: {line} was false, so the "
             f"function ended without a return statement. Flask raised {_code('TypeError')} and answered 500."
         )
+    if kind == "BadRequest" and exchange.view.startswith("respond."):
+        return (
+            f"The builder's values were refused before any view ran, so no code answered: {error['message']}"
+        )
     if kind == "RequestEntityTooLarge":
         if facts["view_ran"]:
             return (
@@ -165,6 +181,10 @@ def explain(app: Flask, exchange: Exchange, with_source: bool = False) -> dict[s
     """The explanation of one exchange, for the API and the page."""
     source = view_source(app, exchange.view)
     decided = _deciding_line(exchange, source)
+    if exchange.view.startswith("respond.") and decided and source and decided[0] == source[2]:
+        generated = generated_code_explanation(exchange, source, decided[1])
+        if generated is not None:
+            return generated if with_source else {k: v for k, v in generated.items() if k != "source_html"}
     source_line = linecache.getline(decided[0], decided[1]).strip() if decided else None
     explanation: dict[str, Any] = {
         **status_facts(exchange.response["status"]),
@@ -205,3 +225,63 @@ def enclosing_function(path: str, line: int) -> tuple[str, int, str] | None:
                 return "".join(block), start, name
             return None
     return None
+
+
+GENERATED_FILE = "app.py (the builder's code)"
+
+
+def generated_code_explanation(
+    exchange: Exchange, source: tuple[str, int, str], line: int
+) -> dict[str, Any] | None:
+    """Explain a /respond answer by the code the builder shows for it, not the playground's own view.
+
+    Each /respond view runs, statement for statement, the view the builder writes out
+    (builder_code.view_lines): the deciding statement of the one is the same statement of the other.
+    """
+    statements = _statement_lines(*source[:2])
+    if line not in statements:
+        return None
+    spec, style, method = _builder_values(exchange)
+    if spec is None:
+        return None
+    code = flask_code(style, spec, [method])
+    lines = code.splitlines()
+    number = lines.index("def view():") + 2 + statements.index(line)
+    generated = lines[number - 1].strip()
+    return {
+        **status_facts(exchange.response["status"]),
+        "view": exchange.view,
+        "view_function": "view",
+        "exception": exchange.facts["exception"],
+        "source_line": generated,
+        "source_file": GENERATED_FILE,
+        "line_number": number,
+        "in_view": True,
+        "summary": _cause(exchange, generated),
+        "source_html": highlighted(code, 1, number),
+        "source_start": 1,
+    }
+
+
+def _statement_lines(text: str, start: int) -> list[int]:
+    """The line numbers of a view's statements: its body, without the docstring."""
+    numbers = []
+    for offset, row in enumerate(text.splitlines()[1:], start=start + 1):
+        stripped = row.strip()
+        if stripped and not stripped.startswith(('"""', "@", "def ")):
+            numbers.append(offset)
+    return numbers
+
+
+def _builder_values(exchange: Exchange) -> tuple[ResponseSpec | None, str, str]:
+    """The values a /respond request carried, checked by the builder's form as the view's were."""
+    request = exchange.request
+    values = MultiDict(parse_qsl(request["query"], keep_blank_values=True))
+    content_type = next((v for n, v in request["headers"] if n.lower() == "content-type"), "")
+    if content_type.startswith("application/x-www-form-urlencoded") and not request["body_truncated"]:
+        values.update(MultiDict(parse_qsl(request["body"], keep_blank_values=True)))
+    style = exchange.view.removeprefix("respond.")
+    form = RespondForm(formdata=values, meta={"csrf": False})
+    form.style.data = style
+    spec = form.spec() if form.validate() else None
+    return spec, style, request["method"]

@@ -30,10 +30,14 @@ ENCODINGS = [
     SelectChoice("multipart/form-data", "multipart/form-data (curl -F)"),
     SelectChoice("application/json", "application/json"),
 ]
-RETURN_STYLES = [
-    SelectChoice("tuple", 'tuple: return "Success", 201'),
-    SelectChoice("make_response", "make_response: response.status_code = 200"),
-]
+
+
+def return_styles(tuple_line: str, make_response_line: str) -> list[SelectChoice]:
+    """The two listings as a form offers them, each named by the line of its view that sets the status."""
+    return [
+        SelectChoice("tuple", f"tuple: {tuple_line}"),
+        SelectChoice("make_response", f"make_response: {make_response_line}"),
+    ]
 
 
 class EndpointForm(FlaskForm):
@@ -48,7 +52,7 @@ class EndpointForm(FlaskForm):
 
     method = SelectField("Method", choices=METHODS, default="POST")
     encoding = SelectField("Encoding", choices=ENCODINGS, default=ENCODINGS[0].value)
-    return_style = SelectField("Return style", choices=RETURN_STYLES, default="tuple")
+    return_style = SelectField("Return style", default="tuple")
 
     def tutorial_fields(self) -> list[tuple[Field, Field]]:
         """Each tutorial field with its "Send <key>" toggle, in the tutorial's order."""
@@ -64,6 +68,13 @@ class SignUpForm(EndpointForm):
 
     endpoint = "sign_up"
     keys = ("username", "password")
+    return_style = SelectField(
+        "Return style",
+        choices=return_styles(
+            'return "Success", 200, {"Access-Control-Allow-Origin": "*"}', "response.status_code = 200"
+        ),
+        default="tuple",
+    )
 
     username = StringField("username")
     send_username = _send_toggle("username")
@@ -76,6 +87,11 @@ class UserDetailsForm(EndpointForm):
 
     endpoint = "user_details"
     keys = ("username", "firstname", "lastname")
+    return_style = SelectField(
+        "Return style",
+        choices=return_styles('return "Success", 201', 'make_response("<h1>Success</h1>", 201)'),
+        default="tuple",
+    )
 
     username = StringField("username")
     send_username = _send_toggle("username")

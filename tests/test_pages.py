@@ -88,3 +88,17 @@ def test_the_page_loads_nothing_from_elsewhere(home: Elements) -> None:
     sources = [a.get("src") or a.get("href") for t, a in home.tags if t in ("script", "link", "img")]
     assert sources and all(s.startswith(("/", "data:")) for s in sources)
     assert not [a for t, a in home.tags if t == "script" and not a.get("src")], "no inline script"
+
+
+def test_each_return_style_label_quotes_a_line_of_the_view_that_answers(app) -> None:
+    import inspect
+
+    from playground.endpoints import LISTINGS
+    from playground.forms import SignUpForm, UserDetailsForm
+
+    with app.test_request_context():
+        for form in (SignUpForm(), UserDetailsForm()):
+            for style, label, *_ in form.return_style.choices:
+                view = app.view_functions[f"{LISTINGS[style].name}.{form.endpoint}"]
+                line = label.split(": ", 1)[1]
+                assert line in inspect.getsource(view), (form.endpoint, style, line)

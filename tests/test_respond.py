@@ -84,7 +84,7 @@ def test_duplicate_header_names_are_kept_in_code_and_answer(client: FlaskClient)
     code = flask_code(
         "tuple3", ResponseSpec(201, None, [("X-Lesson", "a=1"), ("X-Lesson", "b=2")], "x", ""), ["GET"]
     )
-    assert "[('X-Lesson', 'a=1'), ('X-Lesson', 'b=2')]" in code
+    assert '[("X-Lesson", "a=1"), ("X-Lesson", "b=2")]' in code
 
 
 @pytest.mark.parametrize(("style", "values", "message"), [
@@ -128,3 +128,32 @@ def test_the_builder_page_checks_values_and_shows_code(app: Flask) -> None:
 def test_the_builder_page_needs_a_csrf_token(client: FlaskClient) -> None:
     response = client.post("/builder", data={"style": "tuple3", "status": "201"})
     assert response.status_code == 400 and b"CSRF" in response.data
+
+
+@pytest.mark.parametrize("method", ["GET", "POST", "PUT", "HEAD", "OPTIONS"])
+@pytest.mark.parametrize("style", STYLES)
+def test_every_builder_answer_is_explained_by_the_code_the_builder_shows(
+    client: FlaskClient, style: str, method: str
+) -> None:
+    values = {**VALUES, **STYLES[style][0]}
+    if method in ("GET", "HEAD"):
+        client.open(f"/respond/{style}", method=method, query_string=values)
+    else:
+        client.open(f"/respond/{style}", method=method, data=values)
+    (exchange,) = client.get("/api/exchanges").json
+    explanation = exchange["explanation"]
+    code = flask_code(style, spec(values), [method])
+    assert explanation["source_file"] == "app.py (the builder's code)"
+    assert code.splitlines()[explanation["line_number"] - 1].strip() == explanation["source_line"]
+    summary = explanation["summary"]
+    assert f"`{explanation['source_line']}`" in summary
+    assert "spec()" not in summary and "returned `return" not in summary and "returned return" not in summary
+    detail = client.get(f"/api/exchanges/{exchange['id']}").json["explanation"]
+    marked = detail["source_html"].split('<mark class="deciding-line">')[1].split("</mark>")[0]
+    assert f'<span class="linenos">{explanation["line_number"]}</span>' in marked
+
+
+def test_the_generated_code_uses_one_quoting_style(client: FlaskClient) -> None:
+    for style in STYLES:
+        code = flask_code(style, spec({**VALUES, **STYLES[style][0]}), ["GET"])
+        assert "'" not in code.replace("I'm", ""), code
