@@ -90,10 +90,16 @@ class BrowserWatch:
         self.console_errors: list[str] = []
         self.page_errors: list[str] = []
         self.foreign_requests: list[str] = []
+        self.expected: list[str] = []
+
+    def expect_console_error(self, text: str) -> None:
+        """A test that provokes a console error on purpose says which, before it does."""
+        self.expected.append(text)
 
     def on_console(self, message: ConsoleMessage) -> None:
         # Chromium notes every 4xx and 5xx answer in the console; those answers are the lesson.
-        if message.type == "error" and not message.text.startswith(ANSWER_NOTE):
+        expected = message.text.startswith(ANSWER_NOTE) or any(text in message.text for text in self.expected)
+        if message.type == "error" and not expected:
             self.console_errors.append(message.text)
 
     def on_request(self, request: Request) -> None:

@@ -119,7 +119,7 @@ def test_a_student_cannot_clear_the_log_nor_see_who_sent_what(
     log_page: Page, browser: Browser, live_server: str, live_app: Flask
 ) -> None:
     expect(log_page.get_by_role("button", name="Clear the log")).to_have_count(0)
-    expect(log_page.get_by_role("note")).to_contain_text("visible to the whole class")
+    expect(log_page.get_by_role("note").filter(has_text="visible to the whole class")).to_be_visible()
     curl("-X", "POST", f"{live_server}/userSignUp", "-A", "SecretBrowser/1.0", "-d", "username=sam")
     entries(log_page).first.click()
     request = log_page.get_by_role("region", name="Request")

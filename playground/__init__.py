@@ -6,7 +6,18 @@ from typing import Any
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
-from . import api, body_limit, classroom, header_limit, pages, recorder, respond, security, status_codes
+from . import (
+    api,
+    body_limit,
+    classroom,
+    compression,
+    header_limit,
+    pages,
+    recorder,
+    respond,
+    security,
+    status_codes,
+)
 from .endpoints import LISTINGS
 
 csrf = CSRFProtect()
@@ -48,7 +59,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     classroom.init_app(app)
-    security.init_app(app, own_blueprints=[pages.bp.name, api.bp.name, classroom.bp.name])
+    own_blueprints = [pages.bp.name, api.bp.name, classroom.bp.name]
+    security.init_app(app, own_blueprints=own_blueprints)
+    compression.init_app(app, own_blueprints=own_blueprints)
     # Last, so that its hook runs just before the view: the recorder wraps the whole app.
     recorder.init_app(app, recorded_blueprints=[blueprint.name for blueprint in endpoints])
     # Outside even the recorder: oversized headers are refused before anything keeps them.

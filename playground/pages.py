@@ -57,7 +57,8 @@ def _built(form: RespondForm) -> dict[str, Any]:
             ["status", form.status.data],
             *[["header", f"{name}: {value}"] for name, value in form.spec().headers],
             ["body", form.body.data or ""],
-            *([["location", form.location.data]] if form.location.data else []),
+            # Only redirect() takes a location: any other style's request carries none.
+            *([["location", form.location.data]] if style == "redirect" and form.location.data else []),
         ],
     }
 

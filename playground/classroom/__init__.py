@@ -4,6 +4,7 @@
 import os
 import threading
 from typing import Any
+from urllib.parse import urlsplit
 
 import segno
 from flask import Blueprint, Flask, current_app, render_template, request
@@ -29,9 +30,12 @@ def qr_svg(url: str) -> Markup:
 def log_page() -> str:
     """The live log: every exchange from every client, newest first, as it happens."""
     address = current_app.config.get("CLASSROOM_URL") or request.host_url
+    host = urlsplit(address).hostname or ""
     return render_template(
         "log.html",
         address=address,
+        # A loopback address reaches this computer only: the page says what to run instead.
+        local_only=host == "localhost" or host == "::1" or host.startswith("127."),
         qr=qr_svg(address),
         predictions=predictions.tally().rows(),
         teacher=is_teacher(),

@@ -17,12 +17,20 @@ export function differences(answer, hops) {
       `The browser lower-cases header names: the app sent ${renamed.map((n) => `\`${n}\``).join(", ")}; the page's JavaScript sees them in lower case.`,
     );
   }
-  const sentOrder = sent.map(([n]) => n.toLowerCase()).filter((n) => !HIDDEN_FROM_SCRIPTS.has(n));
+  const sentNamesInOrder = sent.map(([n]) => n).filter((n) => !HIDDEN_FROM_SCRIPTS.has(n.toLowerCase()));
+  const sentOrder = sentNamesInOrder.map((n) => n.toLowerCase());
   const seenOrder = seen.map(([n]) => n).filter((n) => sentOrder.includes(n));
   if (sentOrder.join() !== seenOrder.join()) {
     notes.push(
-      `The browser re-orders headers (alphabetically): the app sent them as ${sentOrder.join(", ")}.`,
+      `The browser re-orders headers (alphabetically): the app sent them as ${sentNamesInOrder.join(", ")}.`,
     );
+  }
+  for (const [name, value] of sent) {
+    if (["www-authenticate", "proxy-authenticate"].includes(name.toLowerCase())) {
+      notes.push(
+        `\`${name}: ${value}\` asks for a user name and password: a browser that opens this address shows its sign-in prompt. The page sends without credentials, as curl does, so the ${answer.status} came back to it instead.`,
+      );
+    }
   }
   for (const [name] of sent) {
     if (HIDDEN_FROM_SCRIPTS.has(name.toLowerCase())) {

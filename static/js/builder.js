@@ -50,7 +50,7 @@ form.addEventListener("submit", async (event) => {
     path: built.url,
     fields: built.fields,
   });
-  sendAndShow(views, request);
+  sendAndShow(views, request, () => {}, { follow: form.querySelector("[data-follow-redirects]").checked });
 });
 form.addEventListener("keydown", (event) => {
   if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {

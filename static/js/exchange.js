@@ -71,15 +71,23 @@ function lastTiming(url) {
 
 const VERSIONS = { "http/1.0": "HTTP/1.0", "http/1.1": "HTTP/1.1", h2: "HTTP/2", h3: "HTTP/3" };
 
-/** Send the request for real and read the whole answer: status, headers, body, time and size. */
-export async function sendRequest(request, extraHeaders = []) {
+/**
+ * Send the request for real and read the whole answer: status, headers, body, time and size.
+ *
+ * Without credentials, as curl sends it: a 401 or 407 with a Basic challenge then comes back to the
+ * page instead of opening the browser's sign-in prompt. With `follow` false, a redirect is not
+ * followed; a script cannot read such an answer (fetch makes it opaque), so `opaqueRedirect` is set
+ * and the page shows the server's record of it instead.
+ */
+export async function sendRequest(request, extraHeaders = [], { follow = true } = {}) {
   const started = performance.now();
   const response = await fetch(request.url, {
     method: request.method,
     headers: [...request.headers, ...extraHeaders],
     body: request.body,
     cache: "no-store",
-    credentials: "same-origin",
+    credentials: "omit",
+    redirect: follow ? "follow" : "manual",
   });
   const bytes = new Uint8Array(await response.arrayBuffer());
   const elapsed = performance.now() - started;
@@ -95,6 +103,7 @@ export async function sendRequest(request, extraHeaders = []) {
     durationMs: elapsed,
     url: response.url,
     redirected: response.redirected,
+    opaqueRedirect: response.type === "opaqueredirect",
   };
   performance.clearResourceTimings();
   return answer;

@@ -5,7 +5,7 @@ import { part, setRichText } from "./dom.js";
 /** Show a view's source: HTML highlighted on the server by Pygments, which escapes it. */
 export function showSource(root, sourceHtml, caption) {
   part(root, "source").innerHTML = sourceHtml;
-  part(root, "source-caption").textContent = caption;
+  setRichText(part(root, "source-caption"), caption);
 }
 
 export function showExplanation(root, exchange) {
@@ -14,22 +14,31 @@ export function showExplanation(root, exchange) {
   part(root, "explained").hidden = false;
   setRichText(part(root, "summary"), e.summary);
   part(root, "class").textContent = `${e.status_class} ${e.status_class_name}: ${e.status_class_meaning}.`;
-  part(root, "code").textContent = e.status_name
-    ? `${exchange.response.status} ${e.status_phrase} (HTTPStatus.${e.status_name}): ${e.status_description}`
-    : `${exchange.response.status}: ${e.status_description}`;
+  // Names of code go in `backticks` (shown as code): a long one may wrap anywhere, prose never.
+  setRichText(
+    part(root, "code"),
+    e.status_name
+      ? `${exchange.response.status} ${e.status_phrase} (\`HTTPStatus.${e.status_name}\`): ${e.status_description}`
+      : `${exchange.response.status}: ${e.status_description}`,
+  );
   part(root, "line").textContent = e.source_line ?? "(none)";
-  part(root, "where").textContent = e.line_number ? `${e.source_file}, line ${e.line_number}` : "";
+  setRichText(part(root, "where"), e.line_number ? `\`${e.source_file}\`, line ${e.line_number}` : "");
   if (e.source_html) {
     const caption = e.source_function
-      ? `Decided before the view ran, in ${e.source_file}: ${e.source_function}()`
-      : `The view that answered: ${e.view_function}`;
+      ? `Decided before the view ran, in \`${e.source_file}\`: \`${e.source_function}()\``
+      : `The view that answered: \`${e.view_function}\``;
     showSource(root, e.source_html, caption);
   }
   root.dataset.status = String(exchange.response.status);
 }
 
+/** Say why there is no explanation (yet), and leave nothing of the previous one, its source included. */
 export function clearExplanation(root, message) {
   part(root, "placeholder").hidden = false;
   part(root, "placeholder").textContent = message;
   part(root, "explained").hidden = true;
+  for (const name of ["summary", "class", "code", "line", "where", "source", "source-caption"]) {
+    part(root, name).replaceChildren();
+  }
+  delete root.dataset.status;
 }

@@ -5,6 +5,7 @@ import { exchangeDetail, exchangesTagged, newTag } from "./api.js";
 import { clearComparison, showComparison } from "./browser-hides.js";
 import { sendRequest } from "./exchange.js";
 import { clearExplanation, showExplanation } from "./explanation-view.js";
+import { answerFromRecord } from "./record-view.js";
 import { showRequest } from "./request-view.js";
 import { showFailure, showResponse } from "./response-view.js";
 
@@ -33,29 +34,63 @@ export function render(views, entry) {
   if (entry.hops?.length && views.hidden) showComparison(views.hidden, entry.answer, entry.hops);
 }
 
-/** Send a request built by exchange.buildRequest; `onAnswer` runs as soon as the answer is on screen. */
-export async function sendAndShow(views, request, onAnswer = () => {}) {
+const UNFOLLOWED =
+  "Shown from the server's record: with Follow redirects off, the browser stops at the redirect, " +
+  "but gives a script nothing of it to read (fetch's redirect: \"manual\" makes it opaque), so this " +
+  "is what the server sent, as curl without -L shows it.";
+
+function refusedNote(record, error) {
+  const why =
+    record.response.status === 407
+      ? " A 407 asks for a proxy's credentials, and this answer came from the server itself, not a proxy, so the browser treats it as an error."
+      : "";
+  return `Shown from the server's record: the server answered, but the browser refused the answer and fetch failed (${error.message}).${why}`;
+}
+
+/**
+ * Send a request built by exchange.buildRequest; `onAnswer` runs as soon as the answer is on screen.
+ * `follow` false leaves a redirect unfollowed, as curl does without -L.
+ */
+export async function sendAndShow(views, request, onAnswer = () => {}, { follow = true } = {}) {
   // Marks for the benchmark (bench/page.py): from pressing Send to the answer painted on screen.
   performance.mark("playground:send");
   const entry = { request, tag: newTag() };
   render(views, entry);
+  // The views below the answer must never explain the previous one while this one is on its way.
+  if (views.explanation) clearExplanation(views.explanation, "Waiting for the answer…");
+  if (views.hidden) clearComparison(views.hidden, "Waiting for the answer…");
   views.response.setAttribute("aria-busy", "true");
   try {
-    entry.answer = await sendRequest(request, [[TAG_HEADER, entry.tag]]);
+    entry.answer = await sendRequest(request, [[TAG_HEADER, entry.tag]], { follow });
+    if (entry.answer.opaqueRedirect) {
+      entry.hops = await exchangesTagged(entry.tag);
+      entry.answer = { ...answerFromRecord(entry.hops[0]), note: UNFOLLOWED };
+    }
     showResponse(views.response, entry.answer);
     requestAnimationFrame(() => performance.measure("playground:send-to-answer", "playground:send"));
     onAnswer(entry);
   } catch (error) {
-    showFailure(views.response, error);
-    if (views.explanation) clearExplanation(views.explanation, "No answer came back, so there is nothing to explain.");
-    return entry;
+    // The browser may refuse an answer the server did send (a 407 from a server that is no proxy):
+    // then the server's record is the only place to see it.
+    entry.hops = await exchangesTagged(entry.tag).catch(() => []);
+    if (!entry.hops.length) {
+      showFailure(views.response, error);
+      if (views.explanation) clearExplanation(views.explanation, "No answer came back, so there is nothing to explain.");
+      return entry;
+    }
+    entry.answer = { ...answerFromRecord(entry.hops[0]), note: refusedNote(entry.hops[0], error) };
+    showResponse(views.response, entry.answer);
+    onAnswer(entry);
   } finally {
     views.response.removeAttribute("aria-busy");
   }
+  if (views.explanation) clearExplanation(views.explanation, "Reading the server's record of this exchange…");
   try {
-    entry.hops = await exchangesTagged(entry.tag);
+    entry.hops ??= await exchangesTagged(entry.tag);
     if (!entry.hops.length) throw new Error("the server's log has no record of it");
-    entry.detail = await exchangeDetail(entry.hops[entry.hops.length - 1].id);
+    // The first hop is the request that was built; a followed redirect's later hops are listed
+    // under "What the browser hides".
+    entry.detail = await exchangeDetail(entry.hops[0].id);
     render(views, { ...entry, request: null });
   } catch (error) {
     if (views.explanation) {

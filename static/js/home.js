@@ -13,6 +13,8 @@ const forms = Array.from(document.querySelectorAll("[data-endpoint-form]"));
 
 // Values never put in the page's URL: a link is shared, and a password must not travel with it.
 const PRIVATE_KEYS = new Set(["password"]);
+// Nor a value too long for a link: copying a megabyte into the address bar takes seconds.
+const LINKED_CHARACTERS = 2000;
 
 function control(form, name) {
   return form.querySelector(`[id="${form.id}-${name}"]`);
@@ -45,7 +47,7 @@ function stateOf(form) {
   for (const toggle of toggles(form)) {
     const key = toggle.dataset.key;
     const value = control(form, key).value;
-    if (value && !PRIVATE_KEYS.has(key)) params.set(key, value);
+    if (value && !PRIVATE_KEYS.has(key) && value.length <= LINKED_CHARACTERS) params.set(key, value);
     if (!isChecked(toggle)) params.set(`send_${key}`, "0");
   }
   params.set("method", control(form, "method").value);
@@ -88,7 +90,7 @@ async function showViewSource(form) {
   const { view } = readForm(form);
   try {
     const source = await viewSource(view);
-    showSource(views.explanation, source.source_html, `The view that will answer: ${view}`);
+    showSource(views.explanation, source.source_html, `The view that will answer: \`${view}\``);
   } catch {
     // The source is a help, not the answer: the page works on without it.
   }

@@ -33,20 +33,22 @@ function entryItem(exchange) {
   button.className = "log-entry";
   const time = new Date(exchange.time).toLocaleTimeString("en-GB");
   const cls = statusClass(exchange.response.status);
-  const parts = [
-    ["time", time],
-    ["client", exchange.client],
-    ["method", exchange.request.method],
-    ["path", exchange.request.path],
-    [`status status-${cls.key}`, exchange.response.status_line],
-    ["duration", `${exchange.duration_ms.toFixed(1)} ms`],
-  ];
-  for (const [name, text] of parts) {
-    const span = document.createElement("span");
-    span.className = name;
-    span.textContent = text;
-    button.append(span, " ");
-  }
+  const span = (name, text) => {
+    const element = document.createElement("span");
+    element.className = name;
+    element.textContent = text;
+    return element;
+  };
+  // What was asked (and when, and how long it took) on the first line, the answer on the second.
+  const asked = span("asked", "");
+  asked.append(
+    span("method", exchange.request.method),
+    span("path", exchange.request.path),
+    span("duration", `${exchange.duration_ms.toFixed(1)} ms`),
+    span("time", time),
+    span("client", exchange.client),
+  );
+  button.append(asked, span(`status status-${cls.key}`, exchange.response.status_line));
   button.addEventListener("click", () => openExchange(exchange));
   item.append(button);
   item.hidden = !matches(item);
@@ -121,6 +123,42 @@ document.querySelector("[data-reset-predictions]")?.addEventListener("click", as
     document.querySelector("[data-predictions] tbody").replaceChildren();
   }
 });
+
+// "How the class predicted" follows the class: the tally is read again every few seconds.
+const predictionsTable = document.querySelector("[data-predictions]");
+
+function predictionRow(row) {
+  const tr = document.createElement("tr");
+  const predicted = Object.entries(row.predicted).map(([code, n]) => `${code} × ${n}`).join(", ");
+  const cells = [row.shape, String(row.actual), `${row.right} of ${row.count}`, predicted];
+  cells.forEach((text, index) => {
+    const td = document.createElement("td");
+    if (index === 0) {
+      const code = document.createElement("code");
+      code.textContent = text;
+      td.append(code);
+    } else {
+      td.textContent = text;
+    }
+    tr.append(td);
+  });
+  return tr;
+}
+
+async function refreshPredictions() {
+  try {
+    const response = await fetch(predictionsTable.dataset.url, { cache: "no-store" });
+    if (!response.ok) return;
+    const rows = await response.json();
+    if (rows.length) predictionsTable.tBodies[0].replaceChildren(...rows.map(predictionRow));
+  } catch {
+    // The next round tries again.
+  }
+}
+setInterval(refreshPredictions, 3000);
+
+const joinDialog = document.querySelector("[data-join-dialog]");
+document.querySelector("[data-join-open]").addEventListener("click", () => joinDialog.showModal());
 
 document.querySelector("[data-show-clients]")?.addEventListener("change", (event) => {
   list.classList.toggle("show-clients", event.target.checked);

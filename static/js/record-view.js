@@ -24,6 +24,7 @@ export function requestFromRecord(exchange) {
     url: `${location.origin}${path}`,
     headers: req.headers,
     body: req.body || null,
-    curl: `(sent by ${exchange.client || "a classmate"}; headers as the server received them)`,
+    curl: null,
+    origin: `Sent by ${exchange.client || "a classmate"}; the headers as the server received them.`,
   };
 }

@@ -24,7 +24,11 @@ export function showRequest(root, request, extraHeaders = []) {
     ? headers.map(([n, v]) => `${n}: ${v}`).join("\n")
     : "(none set by the page; the browser adds its own)";
   part(root, "body").textContent = request.body === null ? "(no body)" : clipped(request.body);
-  part(root, "curl").textContent = clipped(request.curl);
+  // Another client's request (on the live log) has no curl command of the page's: say who sent it.
+  part(root, "curl-box").hidden = !request.curl;
+  part(root, "origin").hidden = !request.origin;
+  part(root, "origin").textContent = request.origin ?? "";
+  part(root, "curl").textContent = request.curl ? clipped(request.curl) : "";
   part(root, "copy-status").textContent = "";
 }
 

@@ -39,6 +39,9 @@ export function showResponse(root, answer) {
   body.textContent = clipped(answer.body);
   body.classList.toggle("empty", answer.body === "");
   if (answer.body === "") body.textContent = "(empty body)";
+  const note = part(root, "note");
+  note.textContent = answer.note ?? "";
+  note.hidden = !answer.note;
   root.dataset.status = String(answer.status);
 }
 

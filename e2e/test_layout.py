@@ -1,0 +1,125 @@
+"""Every page reads well on a phone, a laptop and a projector: no sideways scroll, no word split
+across lines, no button taller than two lines. Each page is checked with an answer on screen.
+
+With PLAYGROUND_SCREENSHOTS set (`make screenshots`), each page at each size is saved there too.
+"""
+
+import os
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from .pages import BuilderForm, HomePage
+
+SIZES = {
+    "phone": (390, 844, False),
+    "laptop": (1280, 800, False),
+    "projector": (1280, 720, True),
+    "projector-wide": (1920, 1080, True),
+}
+
+# The page's own check, run in the browser. Code (code, pre, highlighted source) may wrap anywhere;
+# a word of prose may break only where it has a hyphen or a slash.
+LAYOUT_PROBLEMS = """() => {
+  const problems = [];
+  const root = document.documentElement;
+  if (root.scrollWidth > root.clientWidth) {
+    problems.push(`the page is ${root.scrollWidth} px wide in a ${root.clientWidth} px window`);
+  }
+  const skip = "code, pre, .source-box, script, style, select, option, svg, .visually-hidden, [hidden]";
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const range = document.createRange();
+  while (walker.nextNode()) {
+    const node = walker.currentNode;
+    if (!node.parentElement || node.parentElement.closest(skip)) continue;
+    for (const word of node.data.matchAll(/[^\\s\\-\\/\\u2013\\u2014]+/g)) {
+      range.setStart(node, word.index);
+      range.setEnd(node, word.index + word[0].length);
+      const rects = Array.from(range.getClientRects()).filter((r) => r.width > 0);
+      const tops = new Set(rects.map((r) => Math.round(r.top)));
+      if (tops.size > 1) problems.push(`"${word[0]}" is split across lines`);
+    }
+  }
+  for (const button of document.querySelectorAll("button")) {
+    if (!button.offsetParent) continue;
+    const style = getComputedStyle(button);
+    const line = parseFloat(style.lineHeight) || parseFloat(style.fontSize) * 1.2;
+    const text = button.clientHeight - parseFloat(style.paddingTop) - parseFloat(style.paddingBottom);
+    if (text > 2 * line + 2) {
+      problems.push(`the button "${button.textContent.trim()}" is ${Math.round(text / line)} lines tall`);
+    }
+  }
+  return problems;
+}"""
+
+
+def with_an_answer_home(page: Page) -> None:
+    page.goto("/")
+    playground = HomePage(page)
+    playground.user_details.fill(username="sam", firstname="john").leave_out("lastname").send()
+    expect(playground.explanation.get_by_role("mark")).to_be_visible()
+
+
+def with_an_answer_codes(page: Page) -> None:
+    page.goto("/codes")
+    page.get_by_role("button", name="Try 418").click()
+    page.locator("#code-401 summary").click()
+    expect(page.get_by_role("region", name="Response")).to_contain_text("418")
+
+
+def with_an_answer_builder(page: Page) -> None:
+    page.goto("/builder")
+    BuilderForm(page).fill(style="status_code", status="202", headers="X-Lesson: builder").send()
+    expect(page.get_by_role("region", name="Why this status").get_by_role("mark")).to_be_visible()
+
+
+def with_an_answer_log(page: Page, live_server: str) -> None:
+    subprocess.run(["curl", "-s", "-o", "/dev/null", f"{live_server}/userDetails"], check=True, timeout=10)
+    page.goto("/log")
+    entry = page.get_by_role("log").get_by_role("button").first
+    expect(entry).to_contain_text("500")
+    entry.click()
+    expect(page.get_by_role("region", name="Response")).to_contain_text("500")
+
+
+PAGES: dict[str, Callable] = {
+    "home": with_an_answer_home,
+    "codes": with_an_answer_codes,
+    "builder": with_an_answer_builder,
+    "log": with_an_answer_log,
+}
+
+
+@pytest.fixture
+def sized_page(browser: Browser, live_server: str, request: pytest.FixtureRequest):
+    pages = []
+
+    def open_page(size: str) -> Page:
+        width, height, projector = SIZES[size]
+        page = browser.new_page(viewport={"width": width, "height": height}, base_url=live_server)
+        page.goto(f"/?projector={int(projector)}")  # remembered by the browser for the pages after
+        pages.append(page)
+        return page
+
+    yield open_page
+    for page in pages:
+        page.context.close()
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("name", PAGES)
+def test_every_page_fits_the_screen(sized_page, live_server: str, name: str, size: str) -> None:
+    page = sized_page(size)
+    if name == "log":
+        PAGES[name](page, live_server)
+    else:
+        PAGES[name](page)
+    problems = page.evaluate(LAYOUT_PROBLEMS)
+    target = os.environ.get("PLAYGROUND_SCREENSHOTS")
+    if target:
+        Path(target).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=Path(target) / f"{name}-{size}.png")
+    assert problems == [], f"{name} at {size}: {problems}"
