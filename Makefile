@@ -77,4 +77,4 @@ clean: ## remove the virtualenv and caches
 	rm -rf $(VENV) .pytest_cache test-results
 
 screenshots: $(VENV)/.installed-dev browser ## regenerate the README's pictures in docs/screenshots
-	PLAYGROUND_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest e2e/test_screenshots.py -q
+	PLAYGROUND_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest e2e/test_screenshots.py e2e/test_layout.py -q
