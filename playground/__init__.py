@@ -1,6 +1,7 @@
 """Flask Status Playground: the tutorial's endpoints, pages that post to them, and the raw answer."""
 
 import secrets
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
@@ -38,9 +39,16 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
+def _folder(name: str) -> str:
+    """templates/ or static/: inside the package once installed (the wheel maps them there), beside
+    it in the repository."""
+    inside = Path(__file__).resolve().parent / name
+    return str(inside if inside.is_dir() else inside.parent.parent / name)
+
+
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the playground: the tutorial's listings as blueprints, plus the pages around them."""
-    app = Flask(__name__, template_folder="../templates", static_folder="../static")
+    app = Flask(__name__, template_folder=_folder("templates"), static_folder=_folder("static"))
     app.config.from_mapping(DEFAULTS)
     app.config.from_prefixed_env()
     if test_config is not None:

@@ -4,8 +4,8 @@ Waitress runs on Windows, macOS and Linux alike. It prints the address students 
 the live log page shows it with a QR code. The interactive debugger never runs here.
 """
 
-import argparse
 import socket
+import sys
 
 from . import create_app
 from .classroom.teacher import teacher_link
@@ -21,29 +21,31 @@ def classroom_addresses() -> list[str]:
     return sorted({info[4][0] for info in infos if not info[4][0].startswith("127.")})
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(prog="python -m playground.serve", description=__doc__)
-    parser.add_argument("--host", default="0.0.0.0", help="interface to listen on (all by default)")
-    parser.add_argument("--port", type=int, default=5000)
-    parser.add_argument("--threads", type=int, default=THREADS)
-    args = parser.parse_args()
+def serve_classroom(host: str, port: int, threads: int = THREADS) -> None:
+    """waitress on `host`, printing the addresses students open and the teacher link."""
     app = create_app()
-    addresses = classroom_addresses() if args.host in ("0.0.0.0", "") else [args.host]
-    urls = [f"http://{address}:{args.port}/" for address in addresses] or [f"http://localhost:{args.port}/"]
+    addresses = classroom_addresses() if host in ("0.0.0.0", "") else [host]
+    urls = [f"http://{address}:{port}/" for address in addresses] or [f"http://localhost:{port}/"]
     app.config.setdefault("CLASSROOM_URL", urls[0])
     print("Flask Status Playground is serving the class. Students open:")
     for url in urls:
         print(f"    {url}")
     print(f"The live log (with a QR code of the address): {urls[0]}log   (Ctrl+C to stop)")
     print(
-        f"Teacher link, for your browser only (it can clear the log): {teacher_link(app, urls[0])}",
-        flush=True,
+        f"Teacher link, for your browser only (it clears the log): {teacher_link(app, urls[0])}", flush=True
     )
-    server = waitress_server(app, args.host, args.port, args.threads)
+    server = waitress_server(app, host, port, threads)
     try:
         server.run()
     except KeyboardInterrupt:
         server.close()
+
+
+def main() -> None:
+    """`python -m playground.serve` (`make serve`): the same as `flask-status-playground --classroom`."""
+    from .cli import main as cli_main
+
+    cli_main(["--classroom", *sys.argv[1:]], prog="python -m playground.serve")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,48 @@
+"""``flask-status-playground``: serve the playground from any folder, the debugger off.
+
+    flask-status-playground --host 127.0.0.1 --port 5000   one laptop: Werkzeug's server, as make run
+    flask-status-playground --classroom --port 5000        a class: waitress on all interfaces, as make serve
+
+The interactive debugger never starts from here: it would let anyone who can reach the page run
+code on the teacher's computer.
+"""
+
+import argparse
+import contextlib
+from collections.abc import Sequence
+
+from . import create_app
+from .classroom.teacher import teacher_link
+from .servers import THREADS, werkzeug_server
+
+
+def main(argv: Sequence[str] | None = None, prog: str = "flask-status-playground") -> None:
+    parser = argparse.ArgumentParser(
+        prog=prog, description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument("--host", help="interface to listen on (127.0.0.1; all of them with --classroom)")
+    parser.add_argument("--port", type=int, default=5000, help="port to listen on (5000)")
+    parser.add_argument("--classroom", action="store_true", help="serve a class: waitress, all interfaces")
+    parser.add_argument("--threads", type=int, default=THREADS, help="waitress's threads, with --classroom")
+    args = parser.parse_args(argv)
+    if args.classroom:
+        from .serve import serve_classroom
+
+        serve_classroom(args.host or "0.0.0.0", args.port, args.threads)
+    else:
+        serve_one_laptop(args.host or "127.0.0.1", args.port)
+
+
+def serve_one_laptop(host: str, port: int) -> None:
+    """Werkzeug's threaded server, as `make run`: no debugger, no reloader."""
+    app = create_app()
+    server = werkzeug_server(app, host, port)
+    url = f"http://{host}:{server.port}/"
+    print(f" * Flask Status Playground on {url} (Ctrl+C to stop)", flush=True)
+    print(f" * Teacher link (clears the log; keep it to yourself): {teacher_link(app, url)}", flush=True)
+    with contextlib.suppress(KeyboardInterrupt):
+        server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()
