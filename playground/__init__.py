@@ -21,6 +21,8 @@ from . import (
 )
 from .endpoints import LISTINGS
 
+__version__ = "0.2.0"
+
 csrf = CSRFProtect()
 
 DEFAULTS: dict[str, Any] = {

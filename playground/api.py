@@ -2,11 +2,12 @@
 
 from typing import Any
 
-from flask import Blueprint, abort, current_app, request
+from flask import Blueprint, Response, abort, current_app, jsonify, request
 
 from . import csrf_guard
 from .audience import for_the_class, sees_everything
 from .explain import explain, highlighted, view_source
+from .har import har_log
 from .recorder import Exchange, Recorder
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -55,6 +56,39 @@ def exchanges() -> list[dict[str, Any]]:
         found = [e for e in found if e.tagged(tag)]
     found = found[:limit] if "after" in request.args else found[-limit:]
     return [visible_json(e) for e in found]
+
+
+def _har(exchanges: list[Exchange], filename: str) -> Response:
+    from . import __version__
+
+    har = har_log([visible_json(e) for e in exchanges], request.host_url.rstrip("/"), __version__)
+    response = jsonify(har)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _shown_on_the_log(exchange: Exchange, path: str, status_class: str) -> bool:
+    """The live log's filters: a path (a prefix when it ends with /) and a status class digit."""
+    sent_path = exchange.request["path"]
+    path_ok = not path or (sent_path.startswith(path) if path.endswith("/") else sent_path == path)
+    return path_ok and str(exchange.response["status"]).startswith(status_class)
+
+
+@bp.get("/exchanges.har")
+def exchanges_har() -> Response:
+    """The whole log as HAR 1.2, or what the live log's filters show (?path=, ?class=)."""
+    path, status_class = request.args.get("path", ""), request.args.get("class", "")
+    found = [e for e in recorder().log.after(0) if _shown_on_the_log(e, path, status_class)]
+    return _har(found, "playground-exchanges.har")
+
+
+@bp.get("/exchanges/<int:exchange_id>.har")
+def exchange_har(exchange_id: int) -> Response:
+    """One exchange as HAR 1.2."""
+    found = recorder().log.get(exchange_id)
+    if found is None:
+        abort(404, description=f"No exchange {exchange_id}: it never existed or the log has moved past it.")
+    return _har([found], f"playground-exchange-{exchange_id}.har")
 
 
 @bp.get("/exchanges/<int:exchange_id>")

@@ -61,7 +61,59 @@ export function buildRequest({ method, encoding, path, fields, origin = location
   }
   request.url = `${origin}${request.path}`;
   request.curl = args.join(" ");
+  request.snippets = {
+    curl: request.curl,
+    fetch: fetchCode(request),
+    requests: requestsCode(request),
+    httpie: httpieCommand(request),
+  };
   return request;
+}
+
+// The same request in the other forms people copy from DevTools. Each sends the very bytes fetch
+// sends (a multipart body included, boundary and all). A JSON string literal is a valid literal in
+// JavaScript and in Python too, so any value (quotes, $, backticks, newlines, non-ASCII) is safe.
+
+const literal = (text) => JSON.stringify(text);
+
+function fetchCode(request) {
+  const options = [`  method: ${literal(request.method)},`];
+  if (request.headers.length) {
+    const headers = request.headers.map(([n, v]) => `${literal(n)}: ${literal(v)}`).join(", ");
+    options.push(`  headers: { ${headers} },`);
+  }
+  if (request.body !== null) options.push(`  body: ${literal(request.body)},`);
+  return [
+    `const response = await fetch(${literal(request.url)}, {`,
+    ...options,
+    "});",
+    "console.log(response.status, response.statusText, await response.text());",
+  ].join("\n");
+}
+
+function requestsCode(request) {
+  const args = [`    ${literal(request.method)},`, `    ${literal(request.url)},`];
+  if (request.headers.length) {
+    const headers = request.headers.map(([n, v]) => `${literal(n)}: ${literal(v)}`).join(", ");
+    args.push(`    headers={${headers}},`);
+  }
+  if (request.body !== null) args.push(`    data=${literal(request.body)}.encode("utf-8"),`);
+  return [
+    "import requests",
+    "",
+    "response = requests.request(",
+    ...args,
+    ")",
+    "print(response.status_code, response.reason)",
+    "print(response.text)",
+  ].join("\n");
+}
+
+function httpieCommand(request) {
+  const args = ["http", "--ignore-stdin", request.method, shellQuote(request.url)];
+  for (const [name, value] of request.headers) args.push(shellQuote(`${name}:${value}`));
+  if (request.body !== null) args.push("--raw", request.body === "" ? "''" : shellQuote(request.body));
+  return args.join(" ");
 }
 
 function lastTiming(url) {

@@ -62,7 +62,21 @@ function add(exchange) {
   while (list.children.length > MAX_ENTRIES) list.lastElementChild.remove();
 }
 
+const harLink = document.querySelector("[data-har]");
+const exchangeHar = document.querySelector("[data-exchange-har]");
+
+/** The Download HAR link exports what the filters show: the whole log, or a path, or a class. */
+function updateHarLink() {
+  const url = new URL(harLink.href);
+  url.search = "";
+  if (pathFilter.value) url.searchParams.set("path", pathFilter.value);
+  if (classFilter.value) url.searchParams.set("class", classFilter.value);
+  harLink.href = url.pathname + url.search;
+}
+
 async function openExchange(exchange) {
+  exchangeHar.href = `${intro.dataset.api}/${exchange.id}.har`;
+  exchangeHar.closest("[data-exchange-har-box]").hidden = false;
   showRequest(views.request, requestFromRecord(exchange));
   showResponse(views.response, answerFromRecord(exchange));
   try {
@@ -101,6 +115,7 @@ function openFeed() {
 for (const filter of [pathFilter, classFilter]) {
   filter.addEventListener("change", () => {
     for (const item of list.children) item.hidden = !matches(item);
+    updateHarLink();
   });
 }
 

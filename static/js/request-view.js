@@ -11,11 +11,25 @@ export function clipped(text) {
   return `${text.slice(0, SHOWN_CHARACTERS)}\n… (${rest.toLocaleString("en")} more characters not shown)`;
 }
 
-// The whole curl command of each Request view, for the copy button (the view may show it clipped).
+// The whole command of each Request view, in each form, for the copy button (the view may clip it).
 const fullCommands = new WeakMap();
+const COPY_LABELS = {
+  curl: "Copy curl command",
+  fetch: "Copy fetch code",
+  requests: "Copy Python requests code",
+  httpie: "Copy HTTPie command",
+};
+
+function showSnippet(root) {
+  const form = part(root, "copy-as").value;
+  const snippets = fullCommands.get(root) ?? {};
+  part(root, "curl").textContent = clipped(snippets[form] ?? "");
+  part(root, "copy").textContent = COPY_LABELS[form];
+  part(root, "copy-status").textContent = "";
+}
 
 export function showRequest(root, request, extraHeaders = []) {
-  fullCommands.set(root, request.curl);
+  fullCommands.set(root, request.snippets ?? { curl: request.curl });
   part(root, "placeholder").hidden = true;
   part(root, "sent").hidden = false;
   part(root, "request-line").textContent = `${request.method} ${request.url}`;
@@ -28,15 +42,16 @@ export function showRequest(root, request, extraHeaders = []) {
   part(root, "curl-box").hidden = !request.curl;
   part(root, "origin").hidden = !request.origin;
   part(root, "origin").textContent = request.origin ?? "";
-  part(root, "curl").textContent = request.curl ? clipped(request.curl) : "";
-  part(root, "copy-status").textContent = "";
+  showSnippet(root);
 }
 
 export function enableCopy(root) {
+  part(root, "copy-as").addEventListener("change", () => showSnippet(root));
   part(root, "copy").addEventListener("click", async () => {
     const status = part(root, "copy-status");
     try {
-      await navigator.clipboard.writeText(fullCommands.get(root) ?? part(root, "curl").textContent);
+      const snippets = fullCommands.get(root) ?? {};
+      await navigator.clipboard.writeText(snippets[part(root, "copy-as").value] ?? part(root, "curl").textContent);
       status.textContent = "Copied.";
     } catch {
       // Clipboard access needs a secure context (localhost is one); select the text instead.
