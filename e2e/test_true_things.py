@@ -124,8 +124,8 @@ def test_the_join_view_warns_when_only_this_computer_can_open_the_address(
     join.get_by_role("button", name="Show full screen").click()
     dialog = page.get_by_role("dialog", name="Join the class")
     expect(dialog).to_be_visible()
-    qr = dialog.get_by_role("img", name=re.compile("QR code"))
-    box = qr.bounding_box()
+    # The code as drawn (its path), not only the box around it.
+    box = dialog.get_by_role("img", name=re.compile("QR code")).locator("path").first.bounding_box()
     viewport = page.viewport_size
     assert box is not None and viewport is not None
     # Readable from the back of a room: the code fills most of the screen's height.
@@ -156,3 +156,25 @@ def test_how_the_class_predicted_follows_without_a_reload(page: Page, watch: Bro
     expect(page.get_by_role("status").filter(has_text="the answer was 405")).to_be_visible()
     expect(table).to_contain_text("PATCH /userSignUp")
     log.close()
+
+
+def test_highlighted_source_keeps_each_line_whole_in_the_projector_view(
+    page: Page, watch: BrowserWatch
+) -> None:
+    page.set_viewport_size({"width": 900, "height": 720})
+    page.goto("/?projector=1")
+    playground = HomePage(page)
+    playground.sign_up.fill(username="sam").send()
+    mark = playground.explanation.get_by_role("mark")
+    expect(mark).to_contain_text('return "Success", 200, {"Access-Control-Allow-Origin": "*"}')
+    # One line on screen, its indentation kept: a long line scrolls inside its box instead of wrapping.
+    lines_on_screen = mark.evaluate(
+        """(m) => {
+          const range = document.createRange();
+          range.selectNodeContents(m);
+          const rects = Array.from(range.getClientRects()).filter((r) => r.width);
+          return new Set(rects.map((r) => Math.round(r.top))).size;
+        }"""
+    )
+    assert lines_on_screen == 1
+    assert mark.evaluate("(m) => m.textContent.includes('        return')")

@@ -22,8 +22,12 @@ from . import predictions, stream, teacher  # noqa: E402
 
 
 def qr_svg(url: str) -> Markup:
-    """The classroom address as a QR code, drawn on the server as inline SVG."""
-    return Markup(segno.make(url, error="m").svg_inline(scale=5, dark="#000", light="#fff", title=None))
+    """The classroom address as a QR code, drawn on the server as inline SVG.
+
+    With a viewBox and no fixed size (omitsize), CSS scales it: large enough to scan from the back.
+    """
+    code = segno.make(url, error="m")
+    return Markup(code.svg_inline(scale=5, dark="#000", light="#fff", title=None, omitsize=True))
 
 
 @bp.get("/log")
