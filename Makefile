@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
 PHONY_EXTRA := serve loadtest bench soak wrk
-.PHONY: help run test unit e2e demo browser lint format clean screenshots $(PHONY_EXTRA)
+.PHONY: help run lab test unit e2e demo browser lint format clean screenshots $(PHONY_EXTRA)
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -27,9 +27,14 @@ $(VENV)/.installed-dev: requirements-dev.txt requirements-httpbin.txt $(VENV)/.i
 	touch $@
 
 run: $(VENV)/.installed ## serve the playground on http://$(HOST):$(PORT), debugger off
+	-@$(BIN)/python scripts/fetch_lab_assets.py
 	$(BIN)/python -m playground --host $(HOST) --port $(PORT)
 
+lab: $(VENV)/.installed ## fetch the code lab's Python (Pyodide and wheels, pinned and hashed) into a cache outside git
+	$(BIN)/python scripts/fetch_lab_assets.py
+
 serve: $(VENV)/.installed ## serve a classroom: waitress on all interfaces, prints the address to open
+	-@$(BIN)/python scripts/fetch_lab_assets.py
 	$(BIN)/python -m playground.serve --port $(PORT)
 
 loadtest: $(VENV)/.installed ## a class of 60 browsers with the live log open, plus curl clients, 30 s on loopback
@@ -40,10 +45,11 @@ wrk: # the load generator for the benchmarks: Debian's package, installed when r
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then apt-get update -q && apt-get install -y -q wrk; \
 	  else echo "make bench needs wrk: apt-get install wrk (or brew install wrk)"; exit 1; fi; fi
 
-bench: $(VENV)/.installed-dev wrk browser ## benchmarks: endpoints vs the tutorial's bare code, the page, the e2e suite
+bench: $(VENV)/.installed-dev wrk browser lab ## benchmarks: endpoints vs the tutorial's bare code, the page, the e2e suite
 	$(BIN)/python bench/endpoints.py
 	$(BIN)/python bench/recorder_cost.py
 	$(BIN)/python bench/page.py
+	$(BIN)/python bench/lab.py
 	$(BIN)/python bench/suite_time.py
 
 soak: $(VENV)/.installed-dev wrk ## load, faults and attacks on loopback: 200 clients, 100 streams, disconnects, stream storm, header flood
@@ -53,13 +59,13 @@ soak: $(VENV)/.installed-dev wrk ## load, faults and attacks on loopback: 200 cl
 browser: $(VENV)/.installed-dev ## make sure the e2e suite has a Chromium
 	$(BIN)/python -m e2e.chromium
 
-test: $(VENV)/.installed-dev browser ## unit tests, then the e2e suite headless
+test: $(VENV)/.installed-dev browser lab ## unit tests, then the e2e suite headless
 	$(BIN)/python -m pytest tests e2e $(PYTEST_ARGS)
 
-unit: $(VENV)/.installed-dev ## the unit tests alone
+unit: $(VENV)/.installed-dev lab ## the unit tests alone
 	$(BIN)/python -m pytest tests $(PYTEST_ARGS)
 
-e2e: $(VENV)/.installed-dev browser ## the e2e suite alone
+e2e: $(VENV)/.installed-dev browser lab ## the e2e suite alone
 	$(BIN)/python -m pytest e2e $(PYTEST_ARGS)
 
 demo: $(VENV)/.installed-dev browser ## the e2e suite in a real window, slowly, for a class to watch

@@ -13,7 +13,7 @@ from werkzeug.test import Client
 
 import playground.recorder as recorder
 from playground import create_app
-from tests.listings.tuple_listing import app as tutorial
+from playground.lab.listings.tuple_listing import app as tutorial
 
 BODY = "username=sam&firstname=john&lastname=king"
 

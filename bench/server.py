@@ -20,7 +20,7 @@ def main() -> None:
 
         app = create_app()
     else:
-        from tests.listings.tuple_listing import app
+        from playground.lab.listings.tuple_listing import app
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no access log line per request
     # The load comes from one address: lift the per-client connection cap, keep everything else.
     app.config["CONNECTIONS_PER_CLIENT"] = 100_000

@@ -7,7 +7,7 @@ from playwright.sync_api import Page, expect
 from .conftest import BrowserWatch
 from .pages import HomePage
 
-PAGES = ["/", "/codes", "/builder", "/log"]
+PAGES = ["/", "/codes", "/builder", "/lab", "/log"]
 VIEWS = [("light", False), ("dark", False), ("light", True), ("dark", True)]
 
 

@@ -76,6 +76,15 @@ def with_an_answer_builder(page: Page) -> None:
     expect(page.get_by_role("region", name="Why this status").get_by_role("mark")).to_be_visible()
 
 
+def with_an_answer_lab(page: Page) -> None:
+    page.goto("/lab")
+    expect(page.get_by_role("status").filter(has_text="Python is ready")).to_be_visible(timeout=60_000)
+    form = page.get_by_role("form", name="User details")
+    form.get_by_label("username", exact=True).fill("sam")
+    form.get_by_role("button", name="Send").click()
+    expect(page.get_by_role("region", name="Response")).to_contain_text("201")
+
+
 def with_an_answer_log(page: Page, live_server: str) -> None:
     subprocess.run(["curl", "-s", "-o", "/dev/null", f"{live_server}/userDetails"], check=True, timeout=10)
     page.goto("/log")
@@ -89,6 +98,7 @@ PAGES: dict[str, Callable] = {
     "home": with_an_answer_home,
     "codes": with_an_answer_codes,
     "builder": with_an_answer_builder,
+    "lab": with_an_answer_lab,
     "log": with_an_answer_log,
 }
 

@@ -69,3 +69,19 @@ def test_the_projector_view(page: Page, watch: BrowserWatch, shots: Path) -> Non
     page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path=shots / "projector.png")
     assert saved(shots / "projector.png")
+
+
+def test_the_code_lab_after_an_edit(page: Page, watch: BrowserWatch, shots: Path) -> None:
+    page.goto("/lab")
+    expect(page.get_by_role("status").filter(has_text="Python is ready")).to_be_visible(timeout=60_000)
+    code = page.get_by_role("textbox", name="Code")
+    code.fill(code.input_value().replace('return "Success", 201', 'return "Success", 202'))
+    form = page.get_by_role("form", name="User details")
+    for key, value in (("username", "sam"), ("firstname", "john"), ("lastname", "king")):
+        form.get_by_label(key, exact=True).fill(value)
+    form.get_by_role("button", name="Compare with the server").click()
+    form.get_by_role("button", name="Send").click()
+    expect(page.get_by_role("region", name="Why this status")).to_contain_text('return "Success", 202')
+    expect(page.get_by_role("region", name="Compare with the server")).to_contain_text("Status: 202")
+    page.screenshot(path=shots / "lab.png", full_page=True)
+    assert saved(shots / "lab.png")

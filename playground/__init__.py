@@ -13,6 +13,7 @@ from . import (
     classroom,
     compression,
     header_limit,
+    lab,
     pages,
     recorder,
     respond,
@@ -67,9 +68,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     for blueprint in endpoints:
         app.register_blueprint(blueprint)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(lab.bp)
     app.register_blueprint(api.bp)
     classroom.init_app(app)
-    own_blueprints = [pages.bp.name, api.bp.name, classroom.bp.name]
+    own_blueprints = [pages.bp.name, lab.bp.name, api.bp.name, classroom.bp.name]
     security.init_app(app, own_blueprints=own_blueprints)
     compression.init_app(app, own_blueprints=own_blueprints)
     # Last, so that its hook runs just before the view: the recorder wraps the whole app.

@@ -18,13 +18,8 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from flask import Flask
-from pygments import highlight
-from pygments.formatters import HtmlFormatter
-from pygments.lexers import PythonLexer
 from werkzeug.datastructures import MultiDict
 
-from .builder_code import flask_code
-from .forms import RespondForm, ResponseSpec
 from .recorder import Exchange
 
 STATUS_CLASSES = {
@@ -69,6 +64,11 @@ def view_source(app: Flask, endpoint: str) -> tuple[str, int, str] | None:
 @lru_cache(maxsize=256)
 def highlighted(source: str, start: int, marked: int | None) -> str:
     """The source as HTML (escaped by Pygments), numbered, with the deciding line in a <mark>."""
+    # Imported when first needed: the code lab's Python, which never highlights here, starts faster.
+    from pygments import highlight
+    from pygments.formatters import HtmlFormatter
+    from pygments.lexers import PythonLexer
+
     formatter = HtmlFormatter(
         linenos="inline",
         linenostart=start,
@@ -241,6 +241,8 @@ def generated_code_explanation(
     statements = _statement_lines(*source[:2])
     if line not in statements:
         return None
+    from .builder_code import flask_code  # the builder's modules: not needed by the code lab's copy
+
     spec, style, method = _builder_values(exchange)
     if spec is None:
         return None
@@ -273,8 +275,10 @@ def _statement_lines(text: str, start: int) -> list[int]:
     return numbers
 
 
-def _builder_values(exchange: Exchange) -> tuple[ResponseSpec | None, str, str]:
+def _builder_values(exchange: Exchange) -> tuple[Any, str, str]:
     """The values a /respond request carried, checked by the builder's form as the view's were."""
+    from .forms import RespondForm
+
     request = exchange.request
     values = MultiDict(parse_qsl(request["query"], keep_blank_values=True))
     content_type = next((v for n, v in request["headers"] if n.lower() == "content-type"), "")

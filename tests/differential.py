@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from flask import Flask
 from werkzeug.test import Client
 
-from tests.listings import make_response_listing, tuple_listing
+from playground.lab.listings import make_response_listing, tuple_listing
 
 # The playground path of each tutorial path, per listing.
 LISTINGS: dict[str, tuple[Flask, str]] = {

@@ -1,6 +1,6 @@
 """The playground's endpoints answer exactly as the tutorial's listings, for every request in a matrix.
 
-The listings are kept verbatim under tests/listings; each request is sent to the tutorial's bare
+The listings are kept verbatim under playground/lab/listings; each request is sent to the tutorial's bare
 app and to the playground, and the status line, the headers and the body must be the same.
 """
 

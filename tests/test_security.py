@@ -3,7 +3,7 @@
 import pytest
 from flask.testing import FlaskClient
 
-PAGES = ["/", "/codes", "/builder", "/log", "/api/exchanges", "/static/css/playground.css"]
+PAGES = ["/", "/codes", "/builder", "/lab", "/log", "/api/exchanges", "/static/css/playground.css"]
 TUTORIAL_ENDPOINTS = [
     ("POST", "/userDetails"),
     ("GET", "/userDetails"),

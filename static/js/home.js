@@ -6,6 +6,7 @@ import { showSource } from "./explanation-view.js";
 import { pageViews, render, sendAndShow } from "./flow.js";
 import { askPrediction, predicting, reveal } from "./predict.js";
 import { enableCopy } from "./request-view.js";
+import { chosenFields, control, toggles } from "./endpoint-form.js";
 import { enableToggles, isChecked, setChecked } from "./send-toggle.js";
 
 const views = pageViews();
@@ -15,14 +16,6 @@ const forms = Array.from(document.querySelectorAll("[data-endpoint-form]"));
 const PRIVATE_KEYS = new Set(["password"]);
 // Nor a value too long for a link: copying a megabyte into the address bar takes seconds.
 const LINKED_CHARACTERS = 2000;
-
-function control(form, name) {
-  return form.querySelector(`[id="${form.id}-${name}"]`);
-}
-
-function toggles(form) {
-  return Array.from(form.querySelectorAll(".send-toggle"));
-}
 
 /** What a form's controls ask for: method, encoding, target path, and the fields to send. */
 function readForm(form) {
@@ -34,9 +27,7 @@ function readForm(form) {
     returnStyle: style,
     path: urls[style],
     view: JSON.parse(form.dataset.views)[style],
-    fields: toggles(form)
-      .filter(isChecked)
-      .map((toggle) => [toggle.dataset.key, control(form, toggle.dataset.key).value]),
+    fields: chosenFields(form),
   };
 }
 

@@ -1,0 +1,127 @@
+"""The code lab's Python: runs a learner's app file and answers one request, in the learner's browser.
+
+Pyodide loads this module in a Web Worker, with the playground's own recorder and explainer beside
+it: the learner's app is wrapped by the same Recorder as the server's endpoints, and the answer is
+explained by the same code. Flask's test_client() calls the app: no socket, no thread, no server.
+It runs in CPython too, which is how tests/test_lab_runtime.py checks it.
+"""
+
+import io
+import linecache
+import logging
+import sys
+import traceback
+import types
+from typing import Any
+
+from flask import Flask
+
+from ..explain import explain
+from ..recorder import init_app as record
+
+FILENAME = "app.py"
+AVAILABLE = (
+    "Python's standard library, flask, werkzeug, jinja2, markupsafe, itsdangerous, click, blinker, pygments"
+)
+RUN_SKIPPED = (
+    "app.run() was skipped: here the page calls your app through Flask's test_client(), inside your "
+    "browser. On your own computer, app.run() starts the development server."
+)
+
+
+def _skip_run(self: Flask, *args: Any, **kwargs: Any) -> None:
+    _notes.append(RUN_SKIPPED)
+
+
+_notes: list[str] = []
+
+
+_loaded: dict[str, Any] = {}
+"""The last file run, its app and its recorder: sending again without an edit reuses them."""
+
+
+def run(code: str, request: dict[str, Any]) -> dict[str, Any]:
+    """Run the learner's file and send it one request: the answer, or the mistake, as plain data."""
+    if _loaded.get("code") == code:
+        return _answer(_loaded["app"], _loaded["recorder"], request, _loaded["notes"])
+    _loaded.clear()
+    _notes.clear()
+    try:
+        compiled = compile(code, FILENAME, "exec")
+    except SyntaxError as error:
+        return {"kind": "syntax_error", "line": error.lineno, "column": error.offset, "message": error.msg}
+    linecache.cache[FILENAME] = (len(code), None, code.splitlines(keepends=True), FILENAME)
+    module = types.ModuleType("app")
+    module.__file__ = FILENAME
+    sys.modules["app"] = module
+    original_run, Flask.run = Flask.run, _skip_run  # type: ignore[method-assign]
+    try:
+        exec(compiled, module.__dict__)
+    except ModuleNotFoundError as error:
+        return {"kind": "error", "line": _line_of(error), "message": (
+            f"No module named {error.name!r} in the lab: it has {AVAILABLE}.")}  # fmt: skip
+    except Exception as error:  # the learner's code: any mistake is the lesson
+        return {"kind": "error", "line": _line_of(error), "message": _traceback(error)}
+    finally:
+        Flask.run = original_run  # type: ignore[method-assign]
+    app = module.__dict__.get("app")
+    if not isinstance(app, Flask):
+        app = next((value for value in module.__dict__.values() if isinstance(value, Flask)), None)
+    if app is None:
+        return {
+            "kind": "error",
+            "line": None,
+            "message": "The code makes no Flask app: keep app = Flask(__name__).",
+        }
+    endpoints = {rule.endpoint.split(".")[0] for rule in app.url_map.iter_rules()} - {"static"}
+    recorder = record(app, recorded_blueprints=endpoints)
+    _loaded.update(code=code, app=app, recorder=recorder, notes=list(_notes))
+    return _answer(app, recorder, request, list(_notes))
+
+
+def _answer(app: Flask, recorder: Any, request: dict[str, Any], notes: list[str]) -> dict[str, Any]:
+    """Send one request to the app; what its logger writes meanwhile is the server's log."""
+    recorder.log.clear()
+    log = io.StringIO()
+    handler = logging.StreamHandler(log)
+    handler.setFormatter(logging.Formatter("[%(asctime)s] %(levelname)s in %(module)s: %(message)s"))
+    app.logger.addHandler(handler)
+    try:
+        return _send(app, recorder, request, log, notes)
+    finally:
+        app.logger.removeHandler(handler)
+
+
+def _send(
+    app: Flask, recorder: Any, request: dict[str, Any], log: io.StringIO, notes: list[str]
+) -> dict[str, Any]:
+    body = request.get("body")
+    response = app.test_client().open(
+        request["path"],
+        method=request["method"],
+        headers=request.get("headers") or [],
+        data=body.encode("utf-8") if body is not None else None,
+    )
+    exchanges = recorder.log.after(0)
+    explanation = explain(app, exchanges[-1]) if exchanges else None
+    return {
+        "kind": "answer",
+        "status": response.status_code,
+        "statusText": response.status.partition(" ")[2],
+        "headers": [list(pair) for pair in response.headers.items()],
+        "body": response.get_data(as_text=True),
+        "explanation": explanation,
+        "serverLog": log.getvalue(),
+        "notes": notes,
+    }
+
+
+def _line_of(error: BaseException) -> int | None:
+    frames = [frame for frame in traceback.extract_tb(error.__traceback__) if frame.filename == FILENAME]
+    return frames[-1].lineno if frames else None
+
+
+def _traceback(error: BaseException) -> str:
+    frames = [frame for frame in traceback.extract_tb(error.__traceback__) if frame.filename == FILENAME]
+    lines = traceback.format_list(frames) + traceback.format_exception_only(error)
+    return "Traceback (most recent call last):\n" + "".join(lines)
