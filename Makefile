@@ -27,14 +27,14 @@ $(VENV)/.installed-dev: requirements-dev.txt requirements-httpbin.txt $(VENV)/.i
 	touch $@
 
 run: $(VENV)/.installed ## serve the playground on http://$(HOST):$(PORT), debugger off
-	-@$(BIN)/python scripts/fetch_lab_assets.py
+	-@$(BIN)/python -m playground.lab.fetch
 	$(BIN)/python -m playground --host $(HOST) --port $(PORT)
 
 lab: $(VENV)/.installed ## fetch the code lab's Python (Pyodide and wheels, pinned and hashed) into a cache outside git
-	$(BIN)/python scripts/fetch_lab_assets.py
+	$(BIN)/python -m playground.lab.fetch
 
 serve: $(VENV)/.installed ## serve a classroom: waitress on all interfaces, prints the address to open
-	-@$(BIN)/python scripts/fetch_lab_assets.py
+	-@$(BIN)/python -m playground.lab.fetch
 	$(BIN)/python -m playground.serve --port $(PORT)
 
 loadtest: $(VENV)/.installed ## a class of 60 browsers with the live log open, plus curl clients, 30 s on loopback

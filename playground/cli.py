@@ -24,7 +24,14 @@ def main(argv: Sequence[str] | None = None, prog: str = "flask-status-playground
     parser.add_argument("--port", type=int, default=5000, help="port to listen on (5000)")
     parser.add_argument("--classroom", action="store_true", help="serve a class: waitress, all interfaces")
     parser.add_argument("--threads", type=int, default=THREADS, help="waitress's threads, with --classroom")
+    parser.add_argument(
+        "--fetch-lab", action="store_true", help="fetch the code lab's Python (once), then exit"
+    )
     args = parser.parse_args(argv)
+    if args.fetch_lab:
+        from .lab.fetch import main as fetch_lab
+
+        raise SystemExit(fetch_lab())
     if args.classroom:
         from .serve import serve_classroom
 

@@ -58,14 +58,10 @@ def test_the_lab_serves_only_the_playgrounds_own_modules_it_needs(app: Flask, cl
 
 def test_a_tarball_with_another_hash_is_refused(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     import io
-    import sys
 
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
-    import fetch_lab_assets
+    from playground.lab import fetch
 
-    monkeypatch.setattr(
-        fetch_lab_assets.urllib.request, "urlopen", lambda *a, **k: io.BytesIO(b"not pyodide")
-    )
+    monkeypatch.setattr(fetch.urllib.request, "urlopen", lambda *a, **k: io.BytesIO(b"not pyodide"))
     with pytest.raises(SystemExit, match="not the pinned"):
-        fetch_lab_assets.fetch_pyodide(tmp_path / "pyodide")
+        fetch.fetch_pyodide(tmp_path / "pyodide")
     assert not (tmp_path / "pyodide").exists()

@@ -1,7 +1,7 @@
 """The code lab (/lab): the learner edits the tutorial's app file and runs it in their own browser.
 
 Python is Pyodide, in a Web Worker; nothing the learner writes ever runs on this server. The lab
-serves Pyodide and the wheels from a local cache (scripts/fetch_lab_assets.py, `make lab`), and
+serves Pyodide and the wheels from a local cache (fetch.py: `make lab`), and
 the playground's own recorder and explainer, which explain the learner's answers as they explain
 the server's.
 """

@@ -1,5 +1,5 @@
 """What the code lab loads in the learner's browser, pinned: Pyodide and the wheels of Flask and its
-dependencies. scripts/fetch_lab_assets.py fetches them once into a cache outside git; the lab
+dependencies. fetch.py (`make lab`) fetches them once into a cache outside git; the lab
 serves them from this server, so nothing is fetched from another host."""
 
 import os

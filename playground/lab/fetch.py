@@ -1,6 +1,9 @@
 """Fetch what the code lab needs into a cache outside git, once: Pyodide and the lab's wheels.
 
-    python scripts/fetch_lab_assets.py            (make run and make test call it)
+    make lab                                  (make run, make serve and make test call it)
+    flask-status-playground --fetch-lab       (the same, from an installed package)
+
+A command-line step, never a route: no request to the server makes it fetch anything.
 
 Pyodide is the npm registry's tarball, checked against its pinned SHA-256; the wheels come from
 PyPI through pip, which checks each against the hash pinned in requirements-lab.txt. Nothing is
@@ -17,9 +20,9 @@ import tarfile
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-from playground.lab.assets import PYODIDE_FILES, PYODIDE_SHA256, PYODIDE_URL, cache_dir  # noqa: E402
+from .assets import PYODIDE_FILES, PYODIDE_SHA256, PYODIDE_URL, cache_dir
+
+PINS = Path(__file__).resolve().parent / "requirements-lab.txt"
 
 
 def fetch_pyodide(target: Path) -> None:
@@ -39,7 +42,7 @@ def fetch_pyodide(target: Path) -> None:
 
 
 def fetch_wheels(target: Path) -> None:
-    wanted = [line.split("==")[0].lower() for line in (ROOT / "requirements-lab.txt").read_text().splitlines()
+    wanted = [line.split("==")[0].lower() for line in PINS.read_text().splitlines()
               if line and not line.startswith("#")]  # fmt: skip
     have = {path.name.split("-")[0].lower() for path in target.glob("*.whl")}
     if all(name.replace("-", "_") in have for name in wanted):
@@ -49,7 +52,7 @@ def fetch_wheels(target: Path) -> None:
     subprocess.run(
         [sys.executable, "-m", "pip", "download", "--disable-pip-version-check", "-q", "--no-deps",
          "--require-hashes", "--only-binary", ":all:", "--platform", "manylinux2014_x86_64",
-         "--python-version", "3.11", "-d", partial, "-r", ROOT / "requirements-lab.txt"],
+         "--python-version", "3.11", "-d", partial, "-r", PINS],
         check=True,
     )  # fmt: skip
     target.mkdir(parents=True, exist_ok=True)
@@ -64,7 +67,10 @@ def main() -> int:
         fetch_pyodide(target / "pyodide")
         fetch_wheels(target / "wheels")
     except (OSError, subprocess.CalledProcessError) as error:
-        print(f"The code lab's files could not be fetched ({error}): run `make lab`.", file=sys.stderr)
+        print(
+            f"The code lab's files could not be fetched ({error}): run `make lab` when online.",
+            file=sys.stderr,
+        )
         return 1
     print(f"The code lab's files are in {target}")
     return 0
