@@ -208,6 +208,7 @@ function show(result, request) {
   }
   if (result.explanation) {
     showExplanation(views.explanation, { response: { status: result.status }, explanation: result.explanation });
+    part(views.explanation, "source-caption").textContent = "The view is your code, in the editor: its deciding line is marked there.";
     markLine(result.explanation.source_file === "app.py" ? result.explanation.line_number : null);
   }
 }
