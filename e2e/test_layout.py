@@ -104,7 +104,7 @@ PAGES: dict[str, Callable] = {
 
 
 @pytest.fixture
-def sized_page(browser: Browser, live_server: str, request: pytest.FixtureRequest):
+def sized_page(browser: Browser, live_server: str):
     pages = []
 
     def open_page(size: str) -> Page:

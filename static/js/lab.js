@@ -175,7 +175,7 @@ function showMistake(message, line) {
   clearExplanation(views.explanation, "Your code did not answer, so there is nothing to explain.");
 }
 
-function show(result, request) {
+function show(result) {
   codeError.hidden = true;
   serverLog.hidden = true;
   if (result.kind === "stopped") {
@@ -220,7 +220,7 @@ async function send(form) {
   views.response.setAttribute("aria-busy", "true");
   performance.mark("lab:send");
   const result = await runCode({ path: request.path, method: request.method, headers: request.headers, body: request.body });
-  show(result, request);
+  show(result);
   requestAnimationFrame(() => performance.measure("lab:send-to-answer", "lab:send"));
   views.response.removeAttribute("aria-busy");
   history.pushState({ form: form.id, code: code.value, result }, "", await linkFor(code.value));
