@@ -19,6 +19,7 @@ from . import (
     respond,
     security,
     status_codes,
+    stores,
 )
 from .endpoints import LISTINGS
 
@@ -57,8 +58,17 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if test_config is not None:
         app.config.from_mapping(test_config)
     if not app.config.get("SECRET_KEY"):
+        if app.config.get("REDIS_URL"):
+            # Each worker would sign sessions and CSRF tokens with a key of its own: a form sent to
+            # one worker and checked by another would fail. One line, then stop.
+            raise SystemExit(
+                "FLASK_REDIS_URL is set but FLASK_SECRET_KEY is not: every worker must sign sessions "
+                "with the same key, so set FLASK_SECRET_KEY (for example to the output of "
+                "`python -c 'import secrets; print(secrets.token_hex(32))'`)."
+            )
         # Generated at start, never committed: set FLASK_SECRET_KEY to keep sessions across restarts.
         app.config["SECRET_KEY"] = secrets.token_hex(32)
+    store = app.extensions["store"] = stores.open_store(app)
 
     body_limit.init_app(app)
     csrf.init_app(app)
@@ -71,11 +81,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(lab.bp)
     app.register_blueprint(api.bp)
     classroom.init_app(app)
+    # A page or API call that needs the shared log while Redis is away gets one sentence, as JSON.
+    app.register_error_handler(stores.LogUnavailable, api.unavailable)
     own_blueprints = [pages.bp.name, lab.bp.name, api.bp.name, classroom.bp.name]
     security.init_app(app, own_blueprints=own_blueprints)
     compression.init_app(app, own_blueprints=own_blueprints)
     # Last, so that its hook runs just before the view: the recorder wraps the whole app.
-    recorder.init_app(app, recorded_blueprints=[blueprint.name for blueprint in endpoints])
+    recorder.init_app(app, recorded_blueprints=[blueprint.name for blueprint in endpoints], log=store.log)
     # Outside even the recorder: oversized headers are refused before anything keeps them.
     header_limit.init_app(app)
     return app

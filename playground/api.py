@@ -9,9 +9,15 @@ from .audience import for_the_class, sees_everything
 from .explain import explain, highlighted, view_source
 from .har import har_log
 from .recorder import Exchange, Recorder
+from .stores import LogUnavailable
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 bp.before_request(csrf_guard.protect)
+
+
+def unavailable(error: LogUnavailable) -> tuple[dict[str, str], int, dict[str, str]]:
+    """The shared log is away (Redis down or slow): one sentence, and when to ask again."""
+    return {"error": str(error)}, 503, {"Retry-After": "2"}
 
 
 def recorder() -> Recorder:
@@ -51,10 +57,14 @@ def exchanges() -> list[dict[str, Any]]:
     after = request.args.get("after", 0, type=int)
     limit = max(1, min(request.args.get("limit", PAGE_SIZE, type=int), PAGE_SIZE))
     tag = request.args.get("tag")
-    found = recorder().log.after(after)
+    log = recorder().log
     if tag is not None:
-        found = [e for e in found if e.tagged(tag)]
-    found = found[:limit] if "after" in request.args else found[-limit:]
+        found = [e for e in log.tagged(tag) if e.id > after]
+        found = found[:limit] if "after" in request.args else found[-limit:]
+    elif "after" in request.args:
+        found = log.after(after, limit)
+    else:
+        found = log.newest(limit)
     return [visible_json(e) for e in found]
 
 

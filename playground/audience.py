@@ -4,16 +4,26 @@ who sent another client's (its address and browser)."""
 import hashlib
 import hmac
 
-from flask import current_app, g, request, session
+from flask import Flask, current_app, g, request, session
+
+from .stores import LogUnavailable
 
 IDENTIFYING_HEADERS = {"user-agent", "x-forwarded-for", "forwarded", "x-real-ip", "via"}
 HIDDEN = "(hidden: only the teacher sees it)"
 
 
+def teacher_key(app: Flask | None = None) -> str:
+    """The teacher's key: FLASK_TEACHER_KEY, or the store's (one for every worker with Redis)."""
+    app = app or current_app._get_current_object()  # type: ignore[attr-defined]
+    key = app.config.get("TEACHER_KEY")
+    if not key:
+        key = app.config["TEACHER_KEY"] = app.extensions["store"].teacher_key()
+    return key
+
+
 def teacher_mark() -> str:
     """What the teacher's session holds: derived from the key, so a new key retires old sessions."""
-    key = current_app.config["TEACHER_KEY"].encode()
-    return hashlib.sha256(b"playground-teacher:" + key).hexdigest()[:32]
+    return hashlib.sha256(b"playground-teacher:" + teacher_key().encode()).hexdigest()[:32]
 
 
 def is_teacher() -> bool:
@@ -21,7 +31,10 @@ def is_teacher() -> bool:
     asks it for each of up to 500 exchanges)."""
     if "is_teacher" not in g:
         mark = session.get("teacher")
-        g.is_teacher = isinstance(mark, str) and hmac.compare_digest(mark, teacher_mark())
+        try:
+            g.is_teacher = isinstance(mark, str) and hmac.compare_digest(mark, teacher_mark())
+        except LogUnavailable:
+            g.is_teacher = False  # the shared store is away: nobody is the teacher until it is back
     return g.is_teacher
 
 

@@ -7,11 +7,8 @@ an error status. Nothing it does reaches the endpoints' answers.
 """
 
 import io
-import itertools
 import sys
-import threading
 import time
-from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -26,6 +23,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 
 from .masking import mask_body, mask_form, mask_headers
 from .sandbox import ADDED_KEY
+from .stores.memory import MemoryLog
 
 BODY_CAP = 4096
 """How many bytes of each body an exchange keeps."""
@@ -171,14 +169,24 @@ class RawExchange:
         )
 
 
+TAG_HEADER = "X-Playground-Tag"
+"""The header a page adds to find its own exchanges in the log; it changes nothing in the answer."""
+TAG_CAP = 128
+"""Tags longer than this are kept as headers, but nothing is looked up by them."""
+
+
 @dataclass(eq=False)
 class Exchange:
-    """One request to a real endpoint and the answer it got, as the server saw them."""
+    """One request to a real endpoint and the answer it got, as the server saw them.
+
+    Recorded here from a RawExchange (the request thread's minimum), or restored from a store's
+    record of it (`record()` and `restored()`): the masked request and answer, and the facts.
+    """
 
     id: int
     started_at: float
     client: str
-    raw: RawExchange = field(repr=False)
+    raw: RawExchange | None = field(repr=False)
     duration_ms: float
     view: str
     facts: dict[str, Any]
@@ -193,7 +201,7 @@ class Exchange:
 
     @cached_property
     def request(self) -> dict[str, Any]:
-        raw = self.raw
+        raw = self._raw()
         return {
             "method": raw.method,
             "path": _latin1_to_text(raw.path),
@@ -209,7 +217,7 @@ class Exchange:
 
     @cached_property
     def response(self) -> dict[str, Any]:
-        raw = self.raw
+        raw = self._raw()
         code, _, reason = raw.status_line.partition(" ")
         return {
             "status": int(code) if code.isdigit() else 0,
@@ -224,75 +232,59 @@ class Exchange:
             "body_truncated": raw.response_size > len(raw.response_body),
         }
 
+    @cached_property
+    def tag(self) -> str | None:
+        """The page's tag (X-Playground-Tag), if the request carried one short enough to look up."""
+        if self.raw is not None:
+            found = (v for k, v in self.raw.environ_headers.pairs if k == "HTTP_X_PLAYGROUND_TAG")
+        else:
+            found = (v for k, v in self.request["headers"] if k.lower() == TAG_HEADER.lower())
+        tag = next(found, None)
+        return tag if tag is not None and len(tag) <= TAG_CAP else None
+
     def tagged(self, tag: str) -> bool:
-        return any(
-            key == "HTTP_X_PLAYGROUND_TAG" and value == tag for key, value in self.raw.environ_headers.pairs
+        return self.tag == tag
+
+    def _raw(self) -> RawExchange:
+        if self.raw is None:  # pragma: no cover - a restored exchange has its request and answer
+            raise ValueError(f"Exchange {self.id} was restored without its request and answer.")
+        return self.raw
+
+    @property
+    def stored_bytes(self) -> int:
+        return self.raw.stored_bytes if self.raw is not None else 512
+
+    def record(self) -> dict[str, Any]:
+        """What a shared store keeps: already masked, so no password ever leaves this process."""
+        return {
+            "id": self.id,
+            "started_at": self.started_at,
+            "client": self.client,
+            "duration_ms": self.duration_ms,
+            "view": self.view,
+            "facts": self.facts,
+            "request": self.request,
+            "response": self.response,
+        }
+
+    @classmethod
+    def restored(cls, record: dict[str, Any]) -> "Exchange":
+        facts = dict(record["facts"])
+        if facts.get("raised_at"):
+            facts["raised_at"] = tuple(facts["raised_at"])
+        exchange = cls(
+            id=record["id"],
+            started_at=record["started_at"],
+            client=record["client"],
+            raw=None,
+            duration_ms=record["duration_ms"],
+            view=record["view"],
+            facts=facts,
         )
-
-
-class ExchangeLog:
-    """The newest exchanges, at most `capacity` of them and at most `max_bytes` of what they hold:
-    memory stays flat however many arrive, and however large each one is."""
-
-    def __init__(self, capacity: int, max_bytes: int = 32 * 1024 * 1024) -> None:
-        self._exchanges: deque[Exchange] = deque()
-        self.capacity = capacity
-        self.max_bytes = max_bytes
-        self.stored_bytes = 0
-        self._ids = itertools.count(1)
-        self.recorded = 0
-        """How many exchanges were ever recorded (the log keeps the newest)."""
-        self._changed = threading.Condition()
-
-    def add(self, exchange: Exchange) -> None:
-        """Number the exchange and keep it: under one lock, so the log stays in id order."""
-        size = exchange.raw.stored_bytes
-        with self._changed:
-            self.recorded = exchange.id = next(self._ids)
-            self._exchanges.append(exchange)
-            self.stored_bytes += size
-            while len(self._exchanges) > 1 and (
-                len(self._exchanges) > self.capacity or self.stored_bytes > self.max_bytes
-            ):
-                self.stored_bytes -= self._exchanges.popleft().raw.stored_bytes
-            self._changed.notify_all()
-
-    def clear(self) -> None:
-        with self._changed:
-            self._exchanges.clear()
-            self.stored_bytes = 0
-            self._changed.notify_all()
-
-    def after(self, last_id: int = 0) -> list[Exchange]:
-        """The exchanges newer than `last_id`, oldest first.
-
-        Ids are consecutive, so the newer ones are the last (newest - last_id) of the log: taking them
-        from the right costs what is returned, not the whole log (each open stream asks often).
-        """
-        with self._changed:
-            if not self._exchanges:
-                return []
-            count = min(len(self._exchanges), self._exchanges[-1].id - last_id)
-            if count <= 0:
-                return []
-            newest = list(itertools.islice(reversed(self._exchanges), count))
-        newest.reverse()
-        return newest
-
-    def get(self, exchange_id: int) -> Exchange | None:
-        with self._changed:
-            return next((e for e in self._exchanges if e.id == exchange_id), None)
-
-    def wait(self, last_id: int, timeout: float) -> list[Exchange]:
-        """Block until an exchange newer than `last_id` arrives, or the timeout passes."""
-        with self._changed:
-            self._changed.wait_for(
-                lambda: bool(self._exchanges) and self._exchanges[-1].id > last_id, timeout
-            )
-        return self.after(last_id)
-
-    def __len__(self) -> int:
-        return len(self._exchanges)
+        # cached_property keeps its value in the instance's __dict__: the record fills it.
+        exchange.__dict__["request"] = record["request"]
+        exchange.__dict__["response"] = record["response"]
+        return exchange
 
 
 def _environ_headers(environ: dict[str, Any]) -> list[tuple[str, str]]:
@@ -339,9 +331,10 @@ class UntracedFormRequest(Request):
 class Recorder:
     """The WSGI middleware and the Flask hooks that together record every exchange."""
 
-    def __init__(self, app: Flask, recorded_blueprints: Iterable[str]) -> None:
+    def __init__(self, app: Flask, recorded_blueprints: Iterable[str], log: Any = None) -> None:
         self.app = app
-        self.log = ExchangeLog(app.config["EXCHANGE_LOG_SIZE"], app.config["EXCHANGE_LOG_BYTES"])
+        # Where exchanges go: the app's store (stores/), or a log of its own (the code lab's app).
+        self.log = log if log is not None else MemoryLog(app.config["EXCHANGE_LOG_SIZE"], app.config["EXCHANGE_LOG_BYTES"])
         self.recorded_blueprints = set(recorded_blueprints)
         self._routes: tuple[tuple[str, ...], MapAdapter] | None = None
         self.wsgi_app = app.wsgi_app
@@ -587,9 +580,9 @@ def _facts(app: Flask, trace: ViewTrace) -> dict[str, Any]:
     return facts
 
 
-def init_app(app: Flask, recorded_blueprints: Iterable[str]) -> Recorder:
+def init_app(app: Flask, recorded_blueprints: Iterable[str], log: Any = None) -> Recorder:
     app.config.setdefault("EXCHANGE_LOG_SIZE", 500)
     app.config.setdefault("EXCHANGE_LOG_BYTES", 32 * 1024 * 1024)
-    recorder = Recorder(app, recorded_blueprints)
+    recorder = Recorder(app, recorded_blueprints, log)
     app.extensions["recorder"] = recorder
     return recorder

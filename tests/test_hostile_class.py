@@ -285,11 +285,8 @@ def test_a_huge_content_type_makes_a_short_shape(client: FlaskClient) -> None:
     assert len(response.json["shape"]) < 100 and "other type" in response.json["shape"]
 
 
-def test_the_tally_holds_a_bounded_number_of_shapes(monkeypatch: pytest.MonkeyPatch, app: Flask) -> None:
-    from playground.classroom import predictions
-
-    monkeypatch.setattr(predictions, "MAX_SHAPES", 3)
-    client = app.test_client()
+def test_the_tally_holds_a_bounded_number_of_shapes() -> None:
+    client = create_app({"SECRET_KEY": "test", "PREDICTION_SHAPES": 3}).test_client()
     for path in ("/userSignUp", "/userDetails", "/make_response/userSignUp", "/make_response/userDetails"):
         client.post(path, data={"lastname": "k"})
     assert [predict(client, i).status_code for i in (1, 2, 3, 4)] == [200, 200, 200, 429]

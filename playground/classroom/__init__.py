@@ -13,6 +13,7 @@ from markupsafe import Markup
 from .. import csrf_guard
 from ..api import recorder
 from ..audience import is_teacher
+from ..stores import LogUnavailable
 
 bp = Blueprint("classroom", __name__)
 bp.before_request(csrf_guard.protect)
@@ -34,6 +35,10 @@ def qr_svg(url: str) -> Markup:
 def log_page() -> str:
     """The live log: every exchange from every client, newest first, as it happens."""
     address = current_app.config.get("CLASSROOM_URL") or request.host_url
+    try:
+        rows, unavailable = predictions.tally().rows(), None
+    except LogUnavailable as error:
+        rows, unavailable = [], str(error)
     host = urlsplit(address).hostname or ""
     return render_template(
         "log.html",
@@ -41,8 +46,9 @@ def log_page() -> str:
         # A loopback address reaches this computer only: the page says what to run instead.
         local_only=host == "localhost" or host == "::1" or host.startswith("127."),
         qr=qr_svg(address),
-        predictions=predictions.tally().rows(),
+        predictions=rows,
         teacher=is_teacher(),
+        unavailable=unavailable,
     )
 
 
@@ -57,16 +63,15 @@ def clear() -> tuple[str, int]:
 
 @bp.get("/api/health")
 def health() -> dict[str, Any]:
-    """What a teacher (or a soak test) checks: streams open, exchanges kept, threads, memory."""
-    log = recorder().log
+    """What a teacher (or a soak test) checks: streams open (in this process), the store and what it
+    keeps, threads, memory."""
     streams = current_app.extensions["open_streams"]
     return {
         "streams_open": streams.open,
         "streams_refused": streams.refused,
         "streams_resumed": streams.resumed,
-        "exchanges_kept": len(log),
-        "exchanges_bytes": log.stored_bytes,
-        "exchanges_recorded": log.recorded,
+        **current_app.extensions["store"].health(),
+        "pid": os.getpid(),
         "threads": threading.active_count(),
         "rss_bytes": _resident_bytes(),
     }
@@ -83,6 +88,5 @@ def _resident_bytes() -> int | None:
 
 def init_app(app: Flask) -> None:
     teacher.init_app(app)
-    app.extensions["predictions"] = predictions.PredictionTally()
     app.extensions["open_streams"] = stream.StreamCount()
     app.register_blueprint(bp)

@@ -1,14 +1,12 @@
 """Predict first: how the class predicted each request shape, counts only, no names.
 
 Bounded like everything a class can send: one prediction per exchange per browser (a browser is its
-signed session), at most PREDICTIONS_PER_EXCHANGE for any one exchange, shapes built from a short,
+signed session), a bounded number for any one exchange, shapes built from a short,
 fixed vocabulary (method, the route, a known content type, the tutorial's keys), and at most
-MAX_SHAPES of them until the teacher resets the tally.
+a bounded number of them until the teacher resets the tally (stores.TallyLimits, settable).
 """
 
 import secrets
-import threading
-from collections import Counter, OrderedDict
 from typing import Any
 
 from flask import abort, current_app, request, session
@@ -18,66 +16,14 @@ from ..recorder import Exchange
 from . import bp
 from .teacher import require_teacher
 
-MAX_SHAPES = 200
-PREDICTIONS_PER_EXCHANGE = 200
-REMEMBERED_PREDICTIONS = 20_000
-"""How many (exchange, browser) pairs the tally remembers, to refuse a second prediction."""
 KNOWN_METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
 KNOWN_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data", "application/json", "text/plain"}
 TUTORIAL_KEYS = ("username", "password", "firstname", "lastname")
 
 
-class PredictionTally:
-    """How the class predicted, per request shape."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._shapes: dict[str, dict[str, Any]] = {}
-        self._seen: OrderedDict[tuple[int, str], None] = OrderedDict()
-        self._per_exchange: Counter[int] = Counter()
-
-    def add(self, exchange_id: int, browser: str, shape: str, predicted: int, actual: int) -> str | None:
-        """Count one prediction, or say why not (the reason for a 409 or 429)."""
-        with self._lock:
-            if (exchange_id, browser) in self._seen:
-                return f"This browser already predicted exchange {exchange_id}."
-            if self._per_exchange[exchange_id] >= PREDICTIONS_PER_EXCHANGE:
-                return f"Exchange {exchange_id} has {PREDICTIONS_PER_EXCHANGE} predictions already."
-            if shape not in self._shapes and len(self._shapes) >= MAX_SHAPES:
-                return f"The tally is full ({MAX_SHAPES} request shapes): the teacher can reset it."
-            self._seen[(exchange_id, browser)] = None
-            if len(self._seen) > REMEMBERED_PREDICTIONS:
-                old_id, _ = self._seen.popitem(last=False)[0]
-                self._per_exchange.pop(old_id, None)
-            self._per_exchange[exchange_id] += 1
-            entry = self._shapes.setdefault(shape, {"actual": actual, "predicted": Counter(), "right": 0})
-            entry["actual"] = actual
-            entry["predicted"][predicted] += 1
-            entry["right"] += predicted == actual
-            return None
-
-    def clear(self) -> None:
-        with self._lock:
-            self._shapes.clear()
-            self._seen.clear()
-            self._per_exchange.clear()
-
-    def rows(self) -> list[dict[str, Any]]:
-        with self._lock:
-            return [
-                {
-                    "shape": shape,
-                    "actual": e["actual"],
-                    "count": sum(e["predicted"].values()),
-                    "right": e["right"],
-                    "predicted": dict(sorted(e["predicted"].items())),
-                }
-                for shape, e in sorted(self._shapes.items())
-            ]
-
-
-def tally() -> PredictionTally:
-    return current_app.extensions["predictions"]
+def tally() -> Any:
+    """The store's tally (stores/): in this process, or in Redis for every worker."""
+    return current_app.extensions["store"].tally
 
 
 def request_shape(exchange: Exchange) -> str:

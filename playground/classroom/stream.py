@@ -20,6 +20,7 @@ from flask import Flask, Response, current_app, request
 from ..api import exchange_json, recorder
 from ..audience import for_the_class, sees_everything
 from ..recorder import Exchange
+from ..stores import LogUnavailable
 from . import bp
 
 BATCH_SECONDS = 0.1
@@ -137,14 +138,20 @@ def stream() -> Response:
         ends = time.monotonic() + lifetime
         yield "retry: 1000\n\n"
         while time.monotonic() < ends:
-            fresh = log.wait(last_id, timeout=min(keepalive, max(0.0, ends - time.monotonic())))
+            try:
+                fresh = log.wait(last_id, timeout=min(keepalive, max(0.0, ends - time.monotonic())))
+                if fresh:
+                    time.sleep(batch)
+                    fresh = log.after(last_id)
+            except LogUnavailable as error:
+                # The shared log is away: say so, and keep the stream; it goes on when Redis is back.
+                yield f"event: unavailable\ndata: {error}\n\n"
+                time.sleep(keepalive)
+                continue
             if not fresh:
                 # Writing is how a server learns the browser went away: the write fails, and the
                 # server closes this generator, which ends the stream and frees its thread.
                 yield ": keep-alive\n\n"
-            else:
-                time.sleep(batch)
-                fresh = log.after(last_id)
             if fresh and fresh[0].id > last_id + 1 and last_id:
                 # The log is bounded: what it let go before this stream could send it is gone.
                 yield f"event: gap\ndata: {fresh[0].id - last_id - 1}\n\n"

@@ -7,23 +7,23 @@ client that sent it, unless it was their own.
 """
 
 import hmac
-import secrets
 
-from flask import Flask, abort, current_app, redirect, session, url_for
+from flask import Flask, abort, redirect, session, url_for
 from werkzeug.wrappers import Response
 
-from ..audience import is_teacher, teacher_mark
+from ..audience import is_teacher, teacher_key, teacher_mark
+from ..stores import LogUnavailable
 from . import bp
 
 
 def teacher_link(app: Flask, base_url: str) -> str:
-    return f"{base_url.rstrip('/')}/teacher/{app.config['TEACHER_KEY']}"
+    return f"{base_url.rstrip('/')}/teacher/{teacher_key(app)}"
 
 
 @bp.get("/teacher/<key>")
 def become_teacher(key: str) -> Response:
     """The teacher link: this browser becomes the teacher's, then the key leaves the address bar."""
-    if not hmac.compare_digest(key.encode(), current_app.config["TEACHER_KEY"].encode()):
+    if not hmac.compare_digest(key.encode(), teacher_key().encode()):
         abort(404)
     session["teacher"] = teacher_mark()
     session.permanent = True
@@ -40,6 +40,9 @@ def require_teacher() -> None:
 
 
 def init_app(app: Flask) -> None:
-    # Generated at start unless set (FLASK_TEACHER_KEY): printed by make run and make serve, never committed.
-    if not app.config.get("TEACHER_KEY"):
-        app.config["TEACHER_KEY"] = secrets.token_urlsafe(18)
+    # FLASK_TEACHER_KEY, or the store's key (generated, never committed; shared by every worker with
+    # Redis): make run and make serve print the link. Asked again later if Redis is away just now.
+    try:
+        teacher_key(app)
+    except LogUnavailable:
+        pass

@@ -4,7 +4,11 @@ const API = document.querySelector("[data-api]")?.dataset.api ?? "/api/exchanges
 
 async function getJson(url) {
   const response = await fetch(url, { cache: "no-store", headers: { Accept: "application/json" } });
-  if (!response.ok) throw new Error(`${url} answered ${response.status}`);
+  if (!response.ok) {
+    // The API says what went wrong in one sentence (the shared log unavailable, an unknown id).
+    const said = response.headers.get("Content-Type")?.includes("json") ? (await response.json()).error : null;
+    throw new Error(said ?? `${url} answered ${response.status}`);
+  }
   return response.json();
 }
 

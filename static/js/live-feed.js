@@ -21,6 +21,10 @@ export class LiveFeed {
   }
 
   deliver(exchange) {
+    if (this.unavailable) {
+      this.unavailable = false;
+      this.emit({ type: "status", text: "Live" });
+    }
     if (exchange.id <= this.lastId) return;
     this.lastId = exchange.id;
     this.emit({ type: "exchange", exchange });
@@ -36,6 +40,11 @@ export class LiveFeed {
     });
     source.addEventListener("exchange", (event) => this.deliver(JSON.parse(event.data)));
     source.addEventListener("gap", (event) => this.emit({ type: "gap", count: Number(event.data) }));
+    // The shared log (Redis) is away: the stream stays open and goes on when it is back.
+    source.addEventListener("unavailable", (event) => {
+      this.unavailable = true;
+      this.emit({ type: "status", text: event.data });
+    });
     source.addEventListener("error", () => {
       if (source.readyState === EventSource.CONNECTING) {
         // A dropped connection: EventSource reconnects by itself, sending Last-Event-ID.
@@ -57,6 +66,9 @@ export class LiveFeed {
         const url = this.lastId ? `${this.apiUrl}?after=${this.lastId}` : this.apiUrl;
         const response = await fetch(url, { cache: "no-store", headers: { Accept: "application/json" } });
         if (response.ok) for (const exchange of await response.json()) this.deliver(exchange);
+        else if (response.status === 503 && response.headers.get("Content-Type")?.includes("json")) {
+          this.emit({ type: "status", text: (await response.json()).error });
+        }
       } catch {
         // The next poll tries again.
       }

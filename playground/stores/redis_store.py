@@ -1,0 +1,467 @@
+"""The Redis store: one log for every worker of every host, in one order (FLASK_REDIS_URL).
+
+The shape request-capture tools use (RequestBin, webhook.site), kept in a few keys under one prefix:
+
+- ``log``: a Redis Stream, one entry per exchange, its entry id ``<exchange id>-0``. Ids come from
+  ``ids`` (INCR) inside the same Lua script that adds the entry, so they are in one order across
+  processes. The script trims the log to EXCHANGE_LOG_SIZE entries and EXCHANGE_LOG_BYTES bytes
+  (``bytes``), as the in-memory log is trimmed. A clear leaves one marker, ``<last id>-1``.
+- ``tags``: a sorted set of ``<tag>\\0<id>``, to find a page's own exchanges without a scan.
+- ``pred:*``: the prediction tally, changed by one Lua script, so its limits hold across workers.
+- ``teacher``: the teacher's key, set once by whichever process asks first.
+
+Nothing here is on an endpoint's path. The recorder hands each exchange to a writer thread, which
+sends what has piled up in one script call: the answer never waits on Redis. If Redis is down or
+slow, the writer keeps what it holds (up to a bound) and tries again; the pages say the log is
+unavailable; recording resumes when Redis answers. Each process also follows the stream with one
+blocking read (the tail), so its open live logs wait on a local condition, not on Redis, and the
+events they send are rendered once per process.
+
+Exchanges are stored masked (Exchange.record()): a password a learner sent never reaches Redis.
+"""
+
+import atexit
+import json
+import logging
+import os
+import secrets
+import threading
+import time
+from collections import OrderedDict, deque
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import Flask
+
+from ..recorder import Exchange
+from . import TAG_WAIT_SECONDS, LogUnavailable, TallyLimits, tally_row
+
+try:
+    import redis
+except ImportError as missing:  # pragma: no cover - checked by open_store's caller at start
+    raise SystemExit(
+        "FLASK_REDIS_URL is set, but the redis package is not installed: "
+        "run `pip install -r requirements-deploy.txt`."
+    ) from missing
+
+logger = logging.getLogger(__name__)
+
+WRITE_BATCH = 100
+"""At most this many exchanges in one script call."""
+PENDING_LIMIT = 2000
+"""Exchanges a process holds while Redis is away; beyond it the oldest are dropped (and counted)."""
+TAIL_SIZE = 200
+"""Exchanges each process keeps from following the stream: what its live logs read."""
+TAIL_BLOCK_MS = 2000
+"""How long the tail's blocking read waits before it asks again."""
+READ_TIMEOUT = 1.0
+"""Seconds a page's read waits on Redis before it says the log is unavailable."""
+RETRY_SECONDS = 0.5
+"""How soon the writer and the tail try again after Redis failed them."""
+FAST_FAIL_SECONDS = 1.0
+"""After a failure, reads fail at once for this long instead of each waiting READ_TIMEOUT."""
+
+ADD = """
+local ids, log, bytes, tags = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+local cap, max_bytes = tonumber(ARGV[1]), tonumber(ARGV[2])
+local given = {}
+for i = 3, #ARGV, 3 do
+  local id = redis.call('INCR', ids)
+  local record, size, tag = ARGV[i], ARGV[i + 1], ARGV[i + 2]
+  if tag ~= '' then
+    redis.call('XADD', log, id .. '-0', 'x', record, 's', size, 't', tag)
+    redis.call('ZADD', tags, 0, tag .. '\\0' .. id)
+  else
+    redis.call('XADD', log, id .. '-0', 'x', record, 's', size)
+  end
+  redis.call('INCRBY', bytes, size)
+  given[#given + 1] = id
+end
+local total = tonumber(redis.call('GET', bytes) or '0')
+local length = redis.call('XLEN', log)
+while length > 1 and (length > cap or total > max_bytes) do
+  local oldest = redis.call('XRANGE', log, '-', '+', 'COUNT', 1)[1]
+  local fields, size, tag = oldest[2], 0, nil
+  for j = 1, #fields, 2 do
+    if fields[j] == 's' then size = tonumber(fields[j + 1]) elseif fields[j] == 't' then tag = fields[j + 1] end
+  end
+  redis.call('XDEL', log, oldest[1])
+  if tag then redis.call('ZREM', tags, tag .. '\\0' .. string.match(oldest[1], '^(%d+)')) end
+  total = total - size
+  length = length - 1
+end
+redis.call('SET', bytes, total)
+return given
+"""
+
+CLEAR = """
+local ids, log, bytes, tags = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+redis.call('DEL', log, bytes, tags)
+local last = tonumber(redis.call('GET', ids) or '0')
+redis.call('XADD', log, last .. '-1', 'clear', '1')
+return last
+"""
+
+PREDICT = """
+local seen, per, shapes, seq = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+local exchange, browser, shape, predicted = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+local actual = tonumber(ARGV[5])
+local per_exchange, max_shapes, remembered = tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8])
+local pair = exchange .. ':' .. browser
+if redis.call('ZSCORE', seen, pair) then return 'already' end
+if tonumber(redis.call('HGET', per, exchange) or '0') >= per_exchange then return 'exchange-full' end
+local entry = redis.call('HGET', shapes, shape)
+if not entry and redis.call('HLEN', shapes) >= max_shapes then return 'tally-full' end
+redis.call('ZADD', seen, redis.call('INCR', seq), pair)
+if redis.call('ZCARD', seen) > remembered then
+  local oldest = redis.call('ZPOPMIN', seen)
+  redis.call('HDEL', per, string.match(oldest[1], '^(%d+):'))
+end
+redis.call('HINCRBY', per, exchange, 1)
+local e = entry and cjson.decode(entry) or {predicted = {}, right = 0}
+e.actual = actual
+e.predicted[predicted] = (e.predicted[predicted] or 0) + 1
+if tonumber(predicted) == actual then e.right = e.right + 1 end
+redis.call('HSET', shapes, shape, cjson.encode(e))
+return 'ok'
+"""
+
+
+def where(url: str) -> str:
+    """The Redis address to name in a message: host and port, never a password."""
+    parts = urlsplit(url)
+    return f"{parts.hostname or 'localhost'}:{parts.port or 6379}" if parts.scheme != "unix" else parts.path
+
+
+def _id_of(entry_id: bytes) -> int:
+    return int(entry_id.split(b"-")[0])
+
+
+def _restore(entry_id: bytes, fields: dict[bytes, bytes]) -> Exchange:
+    record = json.loads(fields[b"x"])
+    record["id"] = _id_of(entry_id)
+    exchange = Exchange.restored(record)
+    tag = fields.get(b"t")
+    exchange.__dict__["tag"] = tag.decode() if tag is not None else None
+    return exchange
+
+
+def _exchanges(entries: list[tuple[bytes, dict[bytes, bytes]]]) -> list[Exchange]:
+    """The exchanges among a stream's entries (a clear leaves a marker, which is no exchange)."""
+    return [_restore(entry_id, fields) for entry_id, fields in entries if b"x" in fields]
+
+
+class RedisLog:
+    """The exchange log in a Redis Stream, with the same methods as the in-memory log."""
+
+    def __init__(self, store: "RedisStore", capacity: int, max_bytes: int) -> None:
+        self.store = store
+        self.capacity = capacity
+        self.max_bytes = max_bytes
+        keys = store.keys
+        self._log_keys = [keys["ids"], keys["log"], keys["bytes"], keys["tags"]]
+        self._add = store.redis.register_script(ADD)
+        self._clear = store.redis.register_script(CLEAR)
+        self._pending: deque[Exchange] = deque()
+        self._wake = threading.Event()
+        self.dropped = 0
+        """Exchanges dropped because Redis stayed away while more than PENDING_LIMIT piled up."""
+        # The tail: what this process has read of the stream, newest last.
+        self._changed = threading.Condition()
+        self._tail: OrderedDict[int, Exchange] = OrderedDict()
+        self._floor = 1
+        """The tail holds every exchange from this id on (older ones are read from Redis)."""
+        self._latest = 0
+        self._following = False
+        self._pid = 0
+
+    # -- Writing: off the request's path ------------------------------------------------------
+
+    def add(self, exchange: Exchange) -> None:
+        """Hand the exchange to the writer thread: no Redis round trip on the endpoint's answer."""
+        if self._pid != os.getpid():
+            self._start()
+        if len(self._pending) >= PENDING_LIMIT:
+            self._pending.popleft()
+            self.dropped += 1
+        self._pending.append(exchange)
+        self._wake.set()
+
+    def _start(self) -> None:
+        """The writer and the tail threads, in this process (again after a fork: threads don't follow)."""
+        with self._changed:
+            if self._pid == os.getpid():
+                return
+            self._pid = os.getpid()
+            self._following = False
+        threading.Thread(target=self._write_forever, name="playground-redis-writer", daemon=True).start()
+        threading.Thread(target=self._follow_forever, name="playground-redis-tail", daemon=True).start()
+        atexit.register(self.flush)
+
+    def _write_forever(self) -> None:
+        while True:
+            self._wake.wait(timeout=1.0)
+            self._wake.clear()
+            if not self.flush():
+                time.sleep(RETRY_SECONDS)
+
+    def flush(self) -> bool:
+        """Send what is pending, in batches; False if Redis failed (what was not sent stays pending)."""
+        while self._pending:
+            batch = [self._pending.popleft() for _ in range(min(WRITE_BATCH, len(self._pending)))]
+            args: list[Any] = [self.capacity, self.max_bytes]
+            for exchange in batch:
+                record = json.dumps(exchange.record(), separators=(",", ":"), default=str)
+                args += [record, len(record), exchange.tag or ""]
+            try:
+                ids = self._add(keys=self._log_keys, args=args)
+            except redis.RedisError as error:
+                self._pending.extendleft(reversed(batch))
+                self.store.failed(error)
+                return False
+            for exchange, given in zip(batch, ids, strict=True):
+                exchange.id = int(given)
+            self.store.recovered()
+        return True
+
+    # -- Following the stream: one blocking read per process ----------------------------------
+
+    def _follow_forever(self) -> None:
+        client = self.store.client(socket_timeout=TAIL_BLOCK_MS / 1000 + 3)
+        last: bytes | None = None
+        while True:
+            try:
+                if last is None:
+                    newest = client.xrevrange(self.store.keys["log"], count=1)
+                    last = newest[0][0] if newest else b"0-0"
+                    with self._changed:
+                        self._tail.clear()
+                        self._latest = _id_of(last)
+                        self._floor = self._latest + 1
+                        self._following = True
+                        self._changed.notify_all()
+                    self.store.recovered()
+                reply = client.xread({self.store.keys["log"]: last}, count=TAIL_SIZE, block=TAIL_BLOCK_MS)
+            except redis.RedisError as error:
+                self._stop_following(error)
+                last = None
+                time.sleep(RETRY_SECONDS)
+                continue
+            for _stream, entries in reply or []:
+                self._take(entries)
+                last = entries[-1][0]
+
+    def _take(self, entries: list[tuple[bytes, dict[bytes, bytes]]]) -> None:
+        with self._changed:
+            for entry_id, fields in entries:
+                if b"clear" in fields:
+                    # Cleared: what the tail holds is gone; newer exchanges start after the marker.
+                    self._tail.clear()
+                    self._floor = _id_of(entry_id) + 1
+                    continue
+                exchange = _restore(entry_id, fields)
+                self._tail[exchange.id] = exchange
+                self._latest = max(self._latest, exchange.id)
+            while len(self._tail) > TAIL_SIZE:
+                oldest, _ = self._tail.popitem(last=False)
+                self._floor = oldest + 1
+            self._changed.notify_all()
+
+    def _stop_following(self, error: Exception) -> None:
+        with self._changed:
+            self._following = False
+            self._changed.notify_all()
+        self.store.failed(error)
+
+    def _from_tail(self, last_id: int) -> list[Exchange] | None:
+        """The exchanges after last_id from the tail, or None when the tail does not reach back so far."""
+        with self._changed:
+            if not self._following or last_id + 1 < self._floor:
+                return None
+            return [exchange for exchange_id, exchange in self._tail.items() if exchange_id > last_id]
+
+    # -- Reading ------------------------------------------------------------------------------
+
+    def after(self, last_id: int = 0, limit: int | None = None) -> list[Exchange]:
+        if self._pid != os.getpid():
+            self._start()
+        found = self._from_tail(last_id)
+        if found is None:
+            count = limit if limit is not None else self.capacity + 1
+            entries = self.store.read(lambda r: r.xrange(self.store.keys["log"], f"{last_id + 1}-0", "+", count=count))
+            found = _exchanges(entries)
+        return found if limit is None else found[:limit]
+
+    def newest(self, limit: int) -> list[Exchange]:
+        entries = self.store.read(lambda r: r.xrevrange(self.store.keys["log"], count=limit + 1))
+        return _exchanges(entries[::-1])[-limit:]
+
+    def get(self, exchange_id: int) -> Exchange | None:
+        with self._changed:
+            found = self._tail.get(exchange_id)
+        if found is not None:
+            return found
+        key = f"{exchange_id}-0"
+        entries = self.store.read(lambda r: r.xrange(self.store.keys["log"], key, key))
+        return next(iter(_exchanges(entries)), None)
+
+    def tagged(self, tag: str, wait: float = TAG_WAIT_SECONDS) -> list[Exchange]:
+        """A page's own exchanges, oldest first. Another worker may still be handing the newest one
+        over, so a look-up that finds nothing waits for it a little (until `wait` has passed)."""
+        ends = time.monotonic() + wait
+        while True:
+            low, high = tag.encode() + b"\0", tag.encode() + b"\1"
+            members = self.store.read(lambda r: r.zrangebylex(self.store.keys["tags"], b"[" + low, b"(" + high))
+            if members:
+                ids = sorted(int(member.rsplit(b"\0", 1)[1]) for member in members)
+                found = [self.get(exchange_id) for exchange_id in ids]
+                return [exchange for exchange in found if exchange is not None]
+            left = ends - time.monotonic()
+            if left <= 0:
+                return []
+            with self._changed:
+                latest = self._latest
+                self._changed.wait_for(lambda: self._latest > latest or not self._following, min(left, 0.25))
+
+    def wait(self, last_id: int, timeout: float) -> list[Exchange]:
+        """Block until an exchange newer than `last_id` arrives (the tail wakes us), or the timeout passes."""
+        if self._pid != os.getpid():
+            self._start()
+        with self._changed:
+            self._changed.wait_for(lambda: self._latest > last_id or not self._following, timeout)
+            following = self._following
+        if not following:
+            raise LogUnavailable(self.store.unavailable)
+        return self.after(last_id)
+
+    def clear(self) -> None:
+        self.store.read(lambda r: self._clear(keys=self._log_keys, client=r))
+
+    @property
+    def recorded(self) -> int:
+        """The newest id given, by any process."""
+        return int(self.store.read(lambda r: r.get(self.store.keys["ids"])) or 0)
+
+    def stats(self) -> dict[str, int]:
+        keys = self.store.keys
+
+        def read(r: "redis.Redis") -> list[Any]:
+            with r.pipeline(transaction=False) as pipe:
+                return pipe.xlen(keys["log"]).get(keys["bytes"]).get(keys["ids"]).execute()
+
+        kept, size, recorded = self.store.read(read)
+        return {
+            "exchanges_kept": int(kept),
+            "exchanges_bytes": int(size or 0),
+            "exchanges_recorded": int(recorded or 0),
+        }
+
+
+class RedisTally:
+    """The prediction tally in Redis: one script changes it, so its limits hold across workers."""
+
+    def __init__(self, store: "RedisStore", limits: TallyLimits) -> None:
+        self.store = store
+        self.limits = limits
+        keys = store.keys
+        self._keys = [keys["pred:seen"], keys["pred:per"], keys["pred:shapes"], keys["pred:seq"]]
+        self._predict = store.redis.register_script(PREDICT)
+
+    def add(self, exchange_id: int, browser: str, shape: str, predicted: int, actual: int) -> str | None:
+        limits = self.limits
+        args = [exchange_id, browser, shape, predicted, actual, limits.per_exchange, limits.shapes, limits.remembered]
+        outcome = self.store.read(lambda r: self._predict(keys=self._keys, args=args, client=r))
+        if outcome == b"ok":
+            return None
+        if outcome == b"already":
+            return limits.already(exchange_id)
+        return limits.exchange_full(exchange_id) if outcome == b"exchange-full" else limits.tally_full()
+
+    def clear(self) -> None:
+        self.store.read(lambda r: r.delete(*self._keys))
+
+    def rows(self) -> list[dict[str, Any]]:
+        shapes = self.store.read(lambda r: r.hgetall(self.store.keys["pred:shapes"]))
+        rows = []
+        for shape, value in sorted(shapes.items()):
+            entry = json.loads(value)
+            predicted = {int(code): count for code, count in (entry.get("predicted") or {}).items()}
+            rows.append(tally_row(shape.decode(), entry["actual"], predicted, entry["right"]))
+        return rows
+
+
+class RedisStore:
+    """The shared store: every worker of every host reads and writes the same keys."""
+
+    kind = "redis"
+
+    def __init__(self, app: Flask, url: str) -> None:
+        self.url = url
+        prefix = app.config.get("REDIS_PREFIX", "playground:")
+        names = ("ids", "log", "bytes", "tags", "teacher", "pred:seen", "pred:per", "pred:shapes", "pred:seq")
+        self.keys = {name: f"{prefix}{name}" for name in names}
+        self.redis = self.client(socket_timeout=READ_TIMEOUT)
+        self.unavailable = (
+            f"The shared log is unavailable: Redis at {where(url)} does not answer. The endpoints still "
+            "answer as before; recording resumes when Redis is back."
+        )
+        self._failed_at: float | None = None
+        self._teacher_key: str | None = app.config.get("TEACHER_KEY") or None
+        self.log = RedisLog(self, app.config["EXCHANGE_LOG_SIZE"], app.config["EXCHANGE_LOG_BYTES"])
+        self.tally = RedisTally(self, TallyLimits.of(app.config))
+
+    def client(self, socket_timeout: float) -> "redis.Redis":
+        return redis.Redis.from_url(
+            self.url, socket_timeout=socket_timeout, socket_connect_timeout=READ_TIMEOUT, protocol=2
+        )
+
+    def read(self, call: Callable[["redis.Redis"], Any]) -> Any:
+        """One call to Redis for a page or the API; LogUnavailable, at once, if Redis just failed."""
+        if self._failed_at is not None and time.monotonic() - self._failed_at < FAST_FAIL_SECONDS:
+            raise LogUnavailable(self.unavailable)
+        try:
+            result = call(self.redis)
+        except redis.RedisError as error:
+            self.failed(error)
+            raise LogUnavailable(self.unavailable) from error
+        self._failed_at = None
+        return result
+
+    def failed(self, error: Exception) -> None:
+        if self._failed_at is None:
+            logger.warning("%s (%s)", self.unavailable, error)
+        self._failed_at = time.monotonic()
+
+    def recovered(self) -> None:
+        self._failed_at = None
+
+    def teacher_key(self) -> str:
+        """FLASK_TEACHER_KEY if set; else one key for every process, made by whichever asks first."""
+        if self._teacher_key is None:
+            self._teacher_key = shared_teacher_key(self.redis, self.keys["teacher"], self.read)
+        return self._teacher_key
+
+    def health(self) -> dict[str, Any]:
+        health: dict[str, Any] = {
+            "store": self.kind,
+            "store_available": True,
+            "pending_writes": len(self.log._pending),
+            "dropped_writes": self.log.dropped,
+        }
+        try:
+            health.update(self.log.stats())
+        except LogUnavailable:
+            health["store_available"] = False
+        return health
+
+
+def shared_teacher_key(client: "redis.Redis", key: str, read: Callable | None = None) -> str:
+    """The teacher's key in Redis: set once (SET NX), then read by every process."""
+
+    def get_or_set(r: "redis.Redis") -> bytes:
+        r.set(key, secrets.token_urlsafe(18), nx=True)
+        return r.get(key)
+
+    value = read(get_or_set) if read is not None else get_or_set(client)
+    return value.decode()
