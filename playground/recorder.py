@@ -334,7 +334,11 @@ class Recorder:
     def __init__(self, app: Flask, recorded_blueprints: Iterable[str], log: Any = None) -> None:
         self.app = app
         # Where exchanges go: the app's store (stores/), or a log of its own (the code lab's app).
-        self.log = log if log is not None else MemoryLog(app.config["EXCHANGE_LOG_SIZE"], app.config["EXCHANGE_LOG_BYTES"])
+        self.log = (
+            log
+            if log is not None
+            else MemoryLog(app.config["EXCHANGE_LOG_SIZE"], app.config["EXCHANGE_LOG_BYTES"])
+        )
         self.recorded_blueprints = set(recorded_blueprints)
         self._routes: tuple[tuple[str, ...], MapAdapter] | None = None
         self.wsgi_app = app.wsgi_app

@@ -1,9 +1,10 @@
 """The live log's stream, the prediction tally and the health figures."""
 
+from collections.abc import Callable
+
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-
-from playground import create_app
 
 
 def events(response, count: int) -> list[str]:
@@ -18,11 +19,12 @@ def events(response, count: int) -> list[str]:
     return found
 
 
-def streaming_app() -> Flask:
-    return create_app({"SECRET_KEY": "t", "STREAM_KEEPALIVE_SECONDS": 0.05, "STREAM_SECONDS": 2})
+@pytest.fixture
+def streaming_app(make_app: Callable[..., Flask]) -> Callable[[], Flask]:
+    return lambda: make_app({"STREAM_KEEPALIVE_SECONDS": 0.05, "STREAM_SECONDS": 2})
 
 
-def test_the_stream_sends_each_exchange_once_with_its_id() -> None:
+def test_the_stream_sends_each_exchange_once_with_its_id(streaming_app: Callable[[], Flask]) -> None:
     client = streaming_app().test_client()
     client.post("/userSignUp", data={"username": "sam", "password": "hunter22"})
     client.get("/userDetails")
@@ -35,7 +37,7 @@ def test_the_stream_sends_each_exchange_once_with_its_id() -> None:
     response.close()
 
 
-def test_a_reconnect_resumes_after_the_last_event_id() -> None:
+def test_a_reconnect_resumes_after_the_last_event_id(streaming_app: Callable[[], Flask]) -> None:
     client = streaming_app().test_client()
     for _ in range(3):
         client.post("/userSignUp")
@@ -45,7 +47,7 @@ def test_a_reconnect_resumes_after_the_last_event_id() -> None:
     response.close()
 
 
-def test_a_closed_stream_frees_its_place() -> None:
+def test_a_closed_stream_frees_its_place(streaming_app: Callable[[], Flask]) -> None:
     app = streaming_app()
     client = app.test_client()
     response = client.get("/api/stream", buffered=False)
@@ -55,8 +57,8 @@ def test_a_closed_stream_frees_its_place() -> None:
     assert client.get("/api/health").json["streams_open"] == 0
 
 
-def test_a_stream_ends_by_itself_and_the_browser_reconnects() -> None:
-    app = create_app({"SECRET_KEY": "t", "STREAM_KEEPALIVE_SECONDS": 0.01, "STREAM_SECONDS": 0.05})
+def test_a_stream_ends_by_itself_and_the_browser_reconnects(make_app: Callable[..., Flask]) -> None:
+    app = make_app({"STREAM_KEEPALIVE_SECONDS": 0.01, "STREAM_SECONDS": 0.05})
     body = app.test_client().get("/api/stream").get_data(as_text=True)
     assert body.startswith("retry: 1000\n\n") and ": keep-alive" in body
 
@@ -65,8 +67,10 @@ def predict(client: FlaskClient, exchange_id: int, predicted: int):
     return client.post("/api/predictions", json={"exchange_id": exchange_id, "predicted": predicted})
 
 
-def test_predictions_are_tallied_per_request_shape_from_the_servers_record() -> None:
-    app = create_app({"SECRET_KEY": "t", "WTF_CSRF_ENABLED": False})
+def test_predictions_are_tallied_per_request_shape_from_the_servers_record(
+    make_app: Callable[..., Flask],
+) -> None:
+    app = make_app({"WTF_CSRF_ENABLED": False})
     client = app.test_client()
     client.post("/userDetails", data={"username": "sam"})
     client.post("/userDetails", data={"username": "ada"})
@@ -88,16 +92,16 @@ def test_predictions_are_tallied_per_request_shape_from_the_servers_record() -> 
     assert "1 of 2" in client.get("/log").get_data(as_text=True)
 
 
-def test_a_bad_prediction_is_a_clear_error() -> None:
-    client = create_app({"SECRET_KEY": "t", "WTF_CSRF_ENABLED": False}).test_client()
+def test_a_bad_prediction_is_a_clear_error(make_app: Callable[..., Flask]) -> None:
+    client = make_app({"WTF_CSRF_ENABLED": False}).test_client()
     assert predict(client, 1, 200).status_code == 404
     assert client.post("/api/predictions", data="nonsense").status_code == 400
     client.post("/userSignUp")
     assert predict(client, 1, 99).status_code == 400
 
 
-def test_the_log_page_shows_the_address_as_a_qr_code() -> None:
-    app = create_app({"SECRET_KEY": "t", "CLASSROOM_URL": "http://192.0.2.10:5000/"})
+def test_the_log_page_shows_the_address_as_a_qr_code(make_app: Callable[..., Flask]) -> None:
+    app = make_app({"CLASSROOM_URL": "http://192.0.2.10:5000/"})
     html = app.test_client().get("/log").get_data(as_text=True)
     assert "http://192.0.2.10:5000/" in html and "<svg" in html and 'role="log"' in html
 

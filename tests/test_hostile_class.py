@@ -1,6 +1,7 @@
 """A class can't break it: each attack of issue 10, tried through the app as a student would."""
 
 import json
+from collections.abc import Callable
 
 import pytest
 from flask import Flask
@@ -158,8 +159,8 @@ def test_headers_that_carry_secrets_are_masked(app: Flask, name: str) -> None:
     assert [name, "•••••• (7 chars)"] in exchange["request"]["headers"]
 
 
-def test_the_stream_carries_the_masked_values_only() -> None:
-    app = create_app({"SECRET_KEY": "t", "STREAM_KEEPALIVE_SECONDS": 0.05, "STREAM_SECONDS": 0.2})
+def test_the_stream_carries_the_masked_values_only(make_app: Callable[..., Flask]) -> None:
+    app = make_app({"STREAM_KEEPALIVE_SECONDS": 0.05, "STREAM_SECONDS": 0.2})
     client = app.test_client()
     client.post(
         "/userSignUp?pass%77ord=SECRET1",
@@ -192,17 +193,18 @@ def test_headers_over_the_limit_get_431_and_the_server_goes_on(client: FlaskClie
     assert client.post("/userSignUp").status_code == 200
 
 
-def test_the_log_is_bounded_in_bytes_as_well_as_in_count() -> None:
-    app = create_app({"SECRET_KEY": "t", "EXCHANGE_LOG_BYTES": 200_000})
+def test_the_log_is_bounded_in_bytes_as_well_as_in_count(make_app: Callable[..., Flask]) -> None:
+    app = make_app({"EXCHANGE_LOG_BYTES": 200_000})
     client = app.test_client()
     headers = {f"X-Big-{i}": "v" * 3000 for i in range(9)}
     for _ in range(100):
         client.post("/userSignUp", data=b"u" * 50_000, content_type=FORM, headers=headers)
-    log = app.extensions["recorder"].log
-    assert 0 < len(log) < 100
-    assert log.stored_bytes <= 200_000
-    assert log.after(0)[-1].id == 100  # the newest are the ones kept
-    assert all(len(e.raw.request_body.head) == BODY_CAP for e in log.after(0))
+    health = client.get("/api/health").json
+    assert 0 < health["exchanges_kept"] < 100
+    assert health["exchanges_bytes"] <= 200_000
+    kept = client.get("/api/exchanges").json
+    assert kept[-1]["id"] == 100  # the newest are the ones kept
+    assert all(len(e["request"]["body"]) == BODY_CAP for e in kept)
 
 
 def test_one_answer_of_the_api_is_bounded(client: FlaskClient) -> None:
@@ -219,15 +221,18 @@ def test_one_answer_of_the_api_is_bounded(client: FlaskClient) -> None:
 # -- Streams: capped in all and per client -----------------------------------------------------------------
 
 
-def stream_app(**config: object) -> Flask:
-    return create_app({"SECRET_KEY": "t", "STREAM_KEEPALIVE_SECONDS": 0.05, **config})
+@pytest.fixture
+def stream_app(make_app: Callable[..., Flask]) -> Callable[..., Flask]:
+    return lambda **config: make_app({"STREAM_KEEPALIVE_SECONDS": 0.05, **config})
 
 
 def open_stream(client: FlaskClient, address: str = "127.0.0.1"):
     return client.get("/api/stream", buffered=False, environ_base={"REMOTE_ADDR": address})
 
 
-def test_beyond_the_per_client_limit_a_stream_gets_503_with_retry_after() -> None:
+def test_beyond_the_per_client_limit_a_stream_gets_503_with_retry_after(
+    stream_app: Callable[..., Flask],
+) -> None:
     app = stream_app(STREAM_LIMIT_PER_CLIENT=2)
     client = app.test_client()
     first, second = open_stream(client), open_stream(client)
@@ -242,7 +247,9 @@ def test_beyond_the_per_client_limit_a_stream_gets_503_with_retry_after() -> Non
         response.close()
 
 
-def test_beyond_the_total_limit_a_stream_gets_503_and_the_endpoints_still_answer() -> None:
+def test_beyond_the_total_limit_a_stream_gets_503_and_the_endpoints_still_answer(
+    stream_app: Callable[..., Flask],
+) -> None:
     app = stream_app(STREAM_LIMIT=3)
     client = app.test_client()
     held = [open_stream(client, f"10.0.0.{i}") for i in range(3)]
@@ -285,8 +292,8 @@ def test_a_huge_content_type_makes_a_short_shape(client: FlaskClient) -> None:
     assert len(response.json["shape"]) < 100 and "other type" in response.json["shape"]
 
 
-def test_the_tally_holds_a_bounded_number_of_shapes() -> None:
-    client = create_app({"SECRET_KEY": "test", "PREDICTION_SHAPES": 3}).test_client()
+def test_the_tally_holds_a_bounded_number_of_shapes(make_app: Callable[..., Flask]) -> None:
+    client = make_app({"PREDICTION_SHAPES": 3}).test_client()
     for path in ("/userSignUp", "/userDetails", "/make_response/userSignUp", "/make_response/userDetails"):
         client.post(path, data={"lastname": "k"})
     assert [predict(client, i).status_code for i in (1, 2, 3, 4)] == [200, 200, 200, 429]

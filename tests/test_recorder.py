@@ -3,14 +3,12 @@
 import http.client
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.serving import make_server
-
-from playground import create_app
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
@@ -98,8 +96,8 @@ def test_the_tag_header_finds_a_pages_own_exchange(client: FlaskClient) -> None:
     assert found["id"] == 1
 
 
-def test_the_log_is_bounded() -> None:
-    client = create_app({"EXCHANGE_LOG_SIZE": 5, "SECRET_KEY": "t"}).test_client()
+def test_the_log_is_bounded(make_app: Callable[..., Flask]) -> None:
+    client = make_app({"EXCHANGE_LOG_SIZE": 5}).test_client()
     for _ in range(12):
         client.post("/userSignUp")
     assert [e["id"] for e in exchanges(client)] == [8, 9, 10, 11, 12]
@@ -125,8 +123,7 @@ def test_non_utf8_bytes_are_shown_escaped(client: FlaskClient) -> None:
 
 
 @pytest.fixture
-def served() -> Iterator[tuple[Flask, int]]:
-    app = create_app({"SECRET_KEY": "t"})
+def served(app: Flask) -> Iterator[tuple[Flask, int]]:
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -157,10 +154,10 @@ def test_a_request_over_a_real_socket_keeps_its_header_order_and_status_line(
     assert exchange.request["body"] == "username=sam&firstname=john&password=•••••• (4 chars)"
 
 
-def test_the_log_stays_in_id_order_under_concurrent_requests() -> None:
+def test_the_log_stays_in_id_order_under_concurrent_requests(make_app: Callable[..., Flask]) -> None:
     # Streams read "the exchanges after id N" from the right end of the log: that only works if
     # the log is kept in id order, however the requests interleave.
-    app = create_app({"SECRET_KEY": "t", "EXCHANGE_LOG_SIZE": 10_000})
+    app = make_app({"EXCHANGE_LOG_SIZE": 10_000})
 
     def send() -> None:
         client = app.test_client()

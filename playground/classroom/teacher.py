@@ -6,6 +6,7 @@ Students see every exchange too (that is the lesson), but not the address or the
 client that sent it, unless it was their own.
 """
 
+import contextlib
 import hmac
 
 from flask import Flask, abort, redirect, session, url_for
@@ -42,7 +43,5 @@ def require_teacher() -> None:
 def init_app(app: Flask) -> None:
     # FLASK_TEACHER_KEY, or the store's key (generated, never committed; shared by every worker with
     # Redis): make run and make serve print the link. Asked again later if Redis is away just now.
-    try:
+    with contextlib.suppress(LogUnavailable):
         teacher_key(app)
-    except LogUnavailable:
-        pass

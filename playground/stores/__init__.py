@@ -58,6 +58,7 @@ def tally_row(shape: str, actual: int, predicted: dict[int, int], right: int) ->
         "predicted": dict(sorted(predicted.items())),
     }
 
+
 TAG_WAIT_SECONDS = 2.0
 """How long a look-up by tag waits for its exchange to reach a shared log (a page asks right after
 its answer came, and another worker may still be handing the exchange over)."""
@@ -75,6 +76,8 @@ class Store(Protocol):
     def teacher_key(self) -> str: ...
 
     def health(self) -> dict[str, Any]: ...
+
+    def close(self) -> None: ...
 
 
 def open_store(app: Flask) -> Store:

@@ -144,7 +144,8 @@ class MemoryTally:
     def rows(self) -> list[dict[str, Any]]:
         with self._lock:
             return [
-                tally_row(shape, e["actual"], e["predicted"], e["right"]) for shape, e in sorted(self._shapes.items())
+                tally_row(shape, e["actual"], e["predicted"], e["right"])
+                for shape, e in sorted(self._shapes.items())
             ]
 
 
@@ -161,6 +162,9 @@ class MemoryStore:
 
     def teacher_key(self) -> str:
         return self._teacher_key
+
+    def close(self) -> None:
+        """Nothing to let go: the log goes with the process."""
 
     def health(self) -> dict[str, Any]:
         return {"store": self.kind, "store_available": True, **self.log.stats()}

@@ -84,7 +84,8 @@ while length > 1 and (length > cap or total > max_bytes) do
   local oldest = redis.call('XRANGE', log, '-', '+', 'COUNT', 1)[1]
   local fields, size, tag = oldest[2], 0, nil
   for j = 1, #fields, 2 do
-    if fields[j] == 's' then size = tonumber(fields[j + 1]) elseif fields[j] == 't' then tag = fields[j + 1] end
+    if fields[j] == 's' then size = tonumber(fields[j + 1]) end
+    if fields[j] == 't' then tag = fields[j + 1] end
   end
   redis.call('XDEL', log, oldest[1])
   if tag then redis.call('ZREM', tags, tag .. '\\0' .. string.match(oldest[1], '^(%d+)')) end
@@ -175,6 +176,10 @@ class RedisLog:
         self._latest = 0
         self._following = False
         self._pid = 0
+        self._written = 0
+        """The newest id this process wrote: the tail serves reads only once it has caught up."""
+        self._flushing = threading.Lock()
+        self._closed = threading.Event()
 
     # -- Writing: off the request's path ------------------------------------------------------
 
@@ -197,17 +202,31 @@ class RedisLog:
             self._following = False
         threading.Thread(target=self._write_forever, name="playground-redis-writer", daemon=True).start()
         threading.Thread(target=self._follow_forever, name="playground-redis-tail", daemon=True).start()
-        atexit.register(self.flush)
+        atexit.register(self.close)
+
+    def close(self) -> None:
+        """Send what is pending, and let this process's threads end (a test's app, a worker's exit)."""
+        self.flush()
+        self._closed.set()
+        self._wake.set()
 
     def _write_forever(self) -> None:
-        while True:
+        while not self._closed.is_set():
             self._wake.wait(timeout=1.0)
             self._wake.clear()
             if not self.flush():
                 time.sleep(RETRY_SECONDS)
 
     def flush(self) -> bool:
-        """Send what is pending, in batches; False if Redis failed (what was not sent stays pending)."""
+        """Send what is pending, in batches; False if Redis failed (what was not sent stays pending).
+
+        The writer thread calls it, and so does a read in this process (read your own writes), under
+        one lock, so batches go in the order they came.
+        """
+        with self._flushing:
+            return self._flush()
+
+    def _flush(self) -> bool:
         while self._pending:
             batch = [self._pending.popleft() for _ in range(min(WRITE_BATCH, len(self._pending)))]
             args: list[Any] = [self.capacity, self.max_bytes]
@@ -222,6 +241,7 @@ class RedisLog:
                 return False
             for exchange, given in zip(batch, ids, strict=True):
                 exchange.id = int(given)
+            self._written = max(self._written, int(ids[-1]))
             self.store.recovered()
         return True
 
@@ -229,8 +249,14 @@ class RedisLog:
 
     def _follow_forever(self) -> None:
         client = self.store.client(socket_timeout=TAIL_BLOCK_MS / 1000 + 3)
+        try:
+            self._follow(client)
+        finally:
+            client.close()
+
+    def _follow(self, client: "redis.Redis") -> None:
         last: bytes | None = None
-        while True:
+        while not self._closed.is_set():
             try:
                 if last is None:
                     newest = client.xrevrange(self.store.keys["log"], count=1)
@@ -244,6 +270,8 @@ class RedisLog:
                     self.store.recovered()
                 reply = client.xread({self.store.keys["log"]: last}, count=TAIL_SIZE, block=TAIL_BLOCK_MS)
             except redis.RedisError as error:
+                if self._closed.is_set():
+                    return
                 self._stop_following(error)
                 last = None
                 time.sleep(RETRY_SECONDS)
@@ -275,29 +303,40 @@ class RedisLog:
         self.store.failed(error)
 
     def _from_tail(self, last_id: int) -> list[Exchange] | None:
-        """The exchanges after last_id from the tail, or None when the tail does not reach back so far."""
+        """The exchanges after last_id from the tail; None when the tail does not reach back so far,
+        or has not yet read what this process wrote."""
+        self._ready()
         with self._changed:
-            if not self._following or last_id + 1 < self._floor:
+            if not self._following or last_id + 1 < self._floor or self._latest < self._written:
                 return None
             return [exchange for exchange_id, exchange in self._tail.items() if exchange_id > last_id]
 
     # -- Reading ------------------------------------------------------------------------------
 
-    def after(self, last_id: int = 0, limit: int | None = None) -> list[Exchange]:
+    def _ready(self) -> None:
+        """Before a read: this process's threads running, and its own exchanges sent."""
         if self._pid != os.getpid():
             self._start()
+        # Always through the lock: the writer may have taken the last batch and be sending it now.
+        self.flush()
+
+    def after(self, last_id: int = 0, limit: int | None = None) -> list[Exchange]:
         found = self._from_tail(last_id)
         if found is None:
             count = limit if limit is not None else self.capacity + 1
-            entries = self.store.read(lambda r: r.xrange(self.store.keys["log"], f"{last_id + 1}-0", "+", count=count))
+            entries = self.store.read(
+                lambda r: r.xrange(self.store.keys["log"], f"{last_id + 1}-0", "+", count=count)
+            )
             found = _exchanges(entries)
         return found if limit is None else found[:limit]
 
     def newest(self, limit: int) -> list[Exchange]:
+        self._ready()
         entries = self.store.read(lambda r: r.xrevrange(self.store.keys["log"], count=limit + 1))
         return _exchanges(entries[::-1])[-limit:]
 
     def get(self, exchange_id: int) -> Exchange | None:
+        self._ready()
         with self._changed:
             found = self._tail.get(exchange_id)
         if found is not None:
@@ -310,9 +349,10 @@ class RedisLog:
         """A page's own exchanges, oldest first. Another worker may still be handing the newest one
         over, so a look-up that finds nothing waits for it a little (until `wait` has passed)."""
         ends = time.monotonic() + wait
+        self._ready()
+        low, high = b"[" + tag.encode() + b"\0", b"(" + tag.encode() + b"\1"
         while True:
-            low, high = tag.encode() + b"\0", tag.encode() + b"\1"
-            members = self.store.read(lambda r: r.zrangebylex(self.store.keys["tags"], b"[" + low, b"(" + high))
+            members = self.store.read(lambda r: r.zrangebylex(self.store.keys["tags"], low, high))
             if members:
                 ids = sorted(int(member.rsplit(b"\0", 1)[1]) for member in members)
                 found = [self.get(exchange_id) for exchange_id in ids]
@@ -320,14 +360,17 @@ class RedisLog:
             left = ends - time.monotonic()
             if left <= 0:
                 return []
-            with self._changed:
-                latest = self._latest
-                self._changed.wait_for(lambda: self._latest > latest or not self._following, min(left, 0.25))
+            self._wait_for_news(min(left, 0.25))
+
+    def _wait_for_news(self, timeout: float) -> None:
+        """Until the tail reads something new (or stops following), at most `timeout` seconds."""
+        with self._changed:
+            latest = self._latest
+            self._changed.wait_for(lambda: self._latest > latest or not self._following, timeout)
 
     def wait(self, last_id: int, timeout: float) -> list[Exchange]:
         """Block until an exchange newer than `last_id` arrives (the tail wakes us), or the timeout passes."""
-        if self._pid != os.getpid():
-            self._start()
+        self._ready()
         with self._changed:
             self._changed.wait_for(lambda: self._latest > last_id or not self._following, timeout)
             following = self._following
@@ -336,14 +379,17 @@ class RedisLog:
         return self.after(last_id)
 
     def clear(self) -> None:
+        self._ready()
         self.store.read(lambda r: self._clear(keys=self._log_keys, client=r))
 
     @property
     def recorded(self) -> int:
         """The newest id given, by any process."""
+        self._ready()
         return int(self.store.read(lambda r: r.get(self.store.keys["ids"])) or 0)
 
     def stats(self) -> dict[str, int]:
+        self._ready()
         keys = self.store.keys
 
         def read(r: "redis.Redis") -> list[Any]:
@@ -370,7 +416,16 @@ class RedisTally:
 
     def add(self, exchange_id: int, browser: str, shape: str, predicted: int, actual: int) -> str | None:
         limits = self.limits
-        args = [exchange_id, browser, shape, predicted, actual, limits.per_exchange, limits.shapes, limits.remembered]
+        args = [
+            exchange_id,
+            browser,
+            shape,
+            predicted,
+            actual,
+            limits.per_exchange,
+            limits.shapes,
+            limits.remembered,
+        ]
         outcome = self.store.read(lambda r: self._predict(keys=self._keys, args=args, client=r))
         if outcome == b"ok":
             return None
@@ -441,6 +496,10 @@ class RedisStore:
         if self._teacher_key is None:
             self._teacher_key = shared_teacher_key(self.redis, self.keys["teacher"], self.read)
         return self._teacher_key
+
+    def close(self) -> None:
+        self.log.close()
+        self.redis.close()
 
     def health(self) -> dict[str, Any]:
         health: dict[str, Any] = {
