@@ -8,7 +8,7 @@ PORT ?= 5000
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-PHONY_EXTRA := serve loadtest bench soak wrk
+PHONY_EXTRA := serve host loadtest bench soak wrk redis
 .PHONY: help run lab test unit e2e demo browser lint format clean screenshots $(PHONY_EXTRA)
 
 help: ## list the targets
@@ -21,7 +21,7 @@ $(VENV)/.installed: requirements.txt | $(BIN)/python
 	$(BIN)/python -m pip install --disable-pip-version-check -q -r requirements.txt
 	touch $@
 
-$(VENV)/.installed-dev: requirements-dev.txt requirements-httpbin.txt $(VENV)/.installed
+$(VENV)/.installed-dev: requirements-dev.txt requirements-deploy.txt requirements-httpbin.txt $(VENV)/.installed
 	$(BIN)/python -m pip install --disable-pip-version-check -q -r requirements-dev.txt
 	$(BIN)/python -m pip install --disable-pip-version-check -q --no-deps -r requirements-httpbin.txt
 	touch $@
@@ -37,6 +37,19 @@ serve: $(VENV)/.installed ## serve a classroom: waitress on all interfaces, prin
 	-@$(BIN)/python -m playground.lab.fetch
 	$(BIN)/python -m playground.serve --port $(PORT)
 
+host: $(VENV)/.installed-deploy redis ## the school deployment, locally: gunicorn workers sharing a log on a local redis-server
+	-@$(BIN)/python -m playground.lab.fetch
+	HOST=$(HOST) PORT=$(PORT) $(BIN)/python scripts/host_locally.py
+
+$(VENV)/.installed-deploy: requirements-deploy.txt $(VENV)/.installed
+	$(BIN)/python -m pip install --disable-pip-version-check -q -r requirements-deploy.txt
+	touch $@
+
+redis: # Debian's redis-server, for the Redis store's tests and make host: installed when run as root
+	@if ! command -v redis-server >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then apt-get update -q && apt-get install -y -q redis-server; \
+	  else echo "The Redis store needs redis-server: apt-get install redis-server (or brew install redis)"; exit 1; fi; fi
+
 loadtest: $(VENV)/.installed ## a class of 60 browsers with the live log open, plus curl clients, 30 s on loopback
 	$(BIN)/python scripts/load_classroom.py
 
@@ -45,7 +58,7 @@ wrk: # the load generator for the benchmarks: Debian's package, installed when r
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then apt-get update -q && apt-get install -y -q wrk; \
 	  else echo "make bench needs wrk: apt-get install wrk (or brew install wrk)"; exit 1; fi; fi
 
-bench: $(VENV)/.installed-dev wrk browser lab ## benchmarks: endpoints vs the tutorial's bare code, the page, the e2e suite
+bench: $(VENV)/.installed-dev wrk redis browser lab ## benchmarks: endpoints vs the tutorial's bare code, the page, the e2e suite
 	$(BIN)/python bench/endpoints.py
 	$(BIN)/python bench/recorder_cost.py
 	$(BIN)/python bench/page.py
@@ -59,13 +72,13 @@ soak: $(VENV)/.installed-dev wrk ## load, faults and attacks on loopback: 200 cl
 browser: $(VENV)/.installed-dev ## make sure the e2e suite has a Chromium
 	$(BIN)/python -m e2e.chromium
 
-test: $(VENV)/.installed-dev browser lab ## unit tests, then the e2e suite headless
+test: $(VENV)/.installed-dev browser lab redis ## unit tests, then the e2e suite headless (both stores)
 	$(BIN)/python -m pytest tests e2e $(PYTEST_ARGS)
 
-unit: $(VENV)/.installed-dev lab ## the unit tests alone
+unit: $(VENV)/.installed-dev lab redis ## the unit tests alone
 	$(BIN)/python -m pytest tests $(PYTEST_ARGS)
 
-e2e: $(VENV)/.installed-dev browser lab ## the e2e suite alone
+e2e: $(VENV)/.installed-dev browser lab redis ## the e2e suite alone
 	$(BIN)/python -m pytest e2e $(PYTEST_ARGS)
 
 demo: $(VENV)/.installed-dev browser ## the e2e suite in a real window, slowly, for a class to watch

@@ -43,6 +43,14 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
+class UnsafeConfiguration(RuntimeError):
+    """A configuration the playground refuses to start with; the message says why, in one line.
+
+    An exception, not an exit: a server (gunicorn) then stops for good instead of restarting the
+    worker again and again.
+    """
+
+
 def _folder(name: str) -> str:
     """templates/ or static/: inside the package once installed (the wheel maps them there), beside
     it in the repository."""
@@ -61,7 +69,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         if app.config.get("REDIS_URL"):
             # Each worker would sign sessions and CSRF tokens with a key of its own: a form sent to
             # one worker and checked by another would fail. One line, then stop.
-            raise SystemExit(
+            raise UnsafeConfiguration(
                 "FLASK_REDIS_URL is set but FLASK_SECRET_KEY is not: every worker must sign sessions "
                 "with the same key, so set FLASK_SECRET_KEY (for example to the output of "
                 "`python -c 'import secrets; print(secrets.token_hex(32))'`)."

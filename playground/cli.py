@@ -11,7 +11,7 @@ import argparse
 import contextlib
 from collections.abc import Sequence
 
-from . import create_app
+from . import UnsafeConfiguration, create_app
 from .classroom.teacher import teacher_link
 from .servers import THREADS, werkzeug_server
 
@@ -28,6 +28,13 @@ def main(argv: Sequence[str] | None = None, prog: str = "flask-status-playground
         "--fetch-lab", action="store_true", help="fetch the code lab's Python (once), then exit"
     )
     args = parser.parse_args(argv)
+    try:
+        run(args)
+    except UnsafeConfiguration as refusal:
+        raise SystemExit(str(refusal)) from None
+
+
+def run(args: argparse.Namespace) -> None:
     if args.fetch_lab:
         from .lab.fetch import main as fetch_lab
 

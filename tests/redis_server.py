@@ -27,11 +27,13 @@ def free_port() -> int:
 class RedisServer:
     """One redis-server process; stop() and start() again keep its port (a restart mid-class)."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, persistent: bool = False) -> None:
         self.binary = shutil.which("redis-server") or "/usr/bin/redis-server"
         if not Path(self.binary).exists():
             pytest.fail(MISSING, pytrace=False)
         self.directory = directory
+        self.persistent = persistent
+        """Append-only, every write synced (as `make host` runs it): what it held survives a restart."""
         self.port = free_port()
         self.process: subprocess.Popen | None = None
 
@@ -47,7 +49,8 @@ class RedisServer:
                 "--bind", "127.0.0.1",
                 "--dir", str(self.directory),
                 "--save", "",
-                "--appendonly", "no",
+                "--appendonly", "yes" if self.persistent else "no",
+                "--appendfsync", "always",
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.STDOUT,

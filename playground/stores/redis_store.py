@@ -36,6 +36,7 @@ from flask import Flask
 
 from ..recorder import Exchange
 from . import TAG_WAIT_SECONDS, LogUnavailable, TallyLimits, tally_row
+from .pipe import Pipe, command
 
 try:
     import redis
@@ -163,6 +164,7 @@ class RedisLog:
         keys = store.keys
         self._log_keys = [keys["ids"], keys["log"], keys["bytes"], keys["tags"]]
         self._add = store.redis.register_script(ADD)
+        self._pipe = Pipe(store.url, READ_TIMEOUT, self._acknowledged, self._requeue)
         self._clear = store.redis.register_script(CLEAR)
         self._pending: deque[Exchange] = deque()
         self._wake = threading.Event()
@@ -184,9 +186,20 @@ class RedisLog:
     # -- Writing: off the request's path ------------------------------------------------------
 
     def add(self, exchange: Exchange) -> None:
-        """Hand the exchange to the writer thread: no Redis round trip on the endpoint's answer."""
+        """Write the exchange without waiting for Redis: no round trip on the endpoint's answer.
+
+        Down the pipe when it is open (Redis has it before the client has the answer), else to the
+        writer thread's queue (Redis away, or the queue not yet drained: the order is kept).
+        """
         if self._pid != os.getpid():
             self._start()
+        if not self._pending and self._pipe.connected:
+            batch = [exchange]
+            payload = command(
+                "EVALSHA", self._add.sha, len(self._log_keys), *self._log_keys, *self._args(batch)
+            )
+            if self._pipe.send(payload, batch):
+                return
         if len(self._pending) >= PENDING_LIMIT:
             self._pending.popleft()
             self.dropped += 1
@@ -206,16 +219,47 @@ class RedisLog:
 
     def close(self) -> None:
         """Send what is pending, and let this process's threads end (a test's app, a worker's exit)."""
+        self._pipe.settle(READ_TIMEOUT)
         self.flush()
         self._closed.set()
         self._wake.set()
+        self._pipe.close()
 
     def _write_forever(self) -> None:
         while not self._closed.is_set():
-            self._wake.wait(timeout=1.0)
-            self._wake.clear()
-            if not self.flush():
+            try:
+                self._write_once()
+            except Exception:
+                # The writer must outlive anything: a lost exchange is better than a lost recorder.
+                if self._closed.is_set():
+                    return
+                logger.exception("The shared log's writer failed; it carries on")
                 time.sleep(RETRY_SECONDS)
+
+    def _write_once(self) -> None:
+        if self._pipe.connected:
+            # Replies to what the request threads wrote, and what a full socket held back.
+            self._pipe.pump(timeout=0.2)
+            if self._pending:
+                self.flush()
+            return
+        self._wake.wait(timeout=RETRY_SECONDS)
+        self._wake.clear()
+        if not self.flush():
+            time.sleep(RETRY_SECONDS)
+            return
+        if not self._closed.is_set():
+            self._open_pipe()
+
+    def _open_pipe(self) -> None:
+        """Redis answers again (or for the first time): open the pipe, the script loaded first."""
+        if not self._pipe.usable:
+            return
+        try:
+            self.store.redis.script_load(ADD)
+            self._pipe.connect()
+        except (redis.RedisError, OSError) as error:
+            self.store.failed(error)
 
     def flush(self) -> bool:
         """Send what is pending, in batches; False if Redis failed (what was not sent stays pending).
@@ -226,24 +270,36 @@ class RedisLog:
         with self._flushing:
             return self._flush()
 
+    def _args(self, batch: list[Exchange]) -> list[Any]:
+        """The ADD script's arguments: the log's bounds, then each exchange's record, size and tag."""
+        args: list[Any] = [self.capacity, self.max_bytes]
+        for exchange in batch:
+            record = json.dumps(exchange.record(), separators=(",", ":"), default=str)
+            args += [record, len(record), exchange.tag or ""]
+        return args
+
     def _flush(self) -> bool:
         while self._pending:
             batch = [self._pending.popleft() for _ in range(min(WRITE_BATCH, len(self._pending)))]
-            args: list[Any] = [self.capacity, self.max_bytes]
-            for exchange in batch:
-                record = json.dumps(exchange.record(), separators=(",", ":"), default=str)
-                args += [record, len(record), exchange.tag or ""]
             try:
-                ids = self._add(keys=self._log_keys, args=args)
+                ids = self._add(keys=self._log_keys, args=self._args(batch))
             except redis.RedisError as error:
                 self._pending.extendleft(reversed(batch))
                 self.store.failed(error)
                 return False
-            for exchange, given in zip(batch, ids, strict=True):
-                exchange.id = int(given)
-            self._written = max(self._written, int(ids[-1]))
+            self._acknowledged(batch, ids)
             self.store.recovered()
         return True
+
+    def _acknowledged(self, batch: list[Exchange], ids: list[Any]) -> None:
+        for exchange, given in zip(batch, ids, strict=True):
+            exchange.id = int(given)
+        self._written = max(self._written, int(ids[-1]))
+
+    def _requeue(self, batches: list[list[Exchange]]) -> None:
+        """What the pipe sent but Redis never acknowledged: first in the queue, to be written again."""
+        self._pending.extendleft(reversed([exchange for batch in batches for exchange in batch]))
+        self._wake.set()
 
     # -- Following the stream: one blocking read per process ----------------------------------
 
@@ -269,9 +325,11 @@ class RedisLog:
                         self._changed.notify_all()
                     self.store.recovered()
                 reply = client.xread({self.store.keys["log"]: last}, count=TAIL_SIZE, block=TAIL_BLOCK_MS)
-            except redis.RedisError as error:
+            except Exception as error:
                 if self._closed.is_set():
                     return
+                if not isinstance(error, redis.RedisError):
+                    logger.exception("The shared log's tail failed; it starts again")
                 self._stop_following(error)
                 last = None
                 time.sleep(RETRY_SECONDS)
@@ -319,6 +377,7 @@ class RedisLog:
             self._start()
         # Always through the lock: the writer may have taken the last batch and be sending it now.
         self.flush()
+        self._pipe.settle(READ_TIMEOUT)
 
     def after(self, last_id: int = 0, limit: int | None = None) -> list[Exchange]:
         found = self._from_tail(last_id)

@@ -1,0 +1,71 @@
+"""What gunicorn.conf.py says when the school deployment is ready: where the class goes, and the
+teacher's link (one key for every worker, kept in Redis unless FLASK_TEACHER_KEY sets it)."""
+
+import json
+import os
+from collections.abc import Callable, Iterable
+
+from .serve import classroom_addresses
+
+
+def _setting(name: str, default: str | None = None) -> str | None:
+    """A FLASK_ setting as create_app reads it (from_prefixed_env parses JSON where it can)."""
+    value = os.environ.get(f"FLASK_{name}")
+    if value is None:
+        return default
+    try:
+        parsed = json.loads(value)
+    except ValueError:
+        return value
+    return parsed if isinstance(parsed, str) else value
+
+
+def student_urls(binds: Iterable[str]) -> list[str]:
+    urls = []
+    for bind in binds:
+        if bind.startswith("unix:"):
+            continue
+        host, _, port = bind.rpartition(":")
+        hosts = classroom_addresses() or ["localhost"] if host in ("0.0.0.0", "", "[::]") else [host]
+        urls += [f"http://{address}:{port}/" for address in hosts]
+    return urls or ["http://localhost:8000/"]
+
+
+def teacher_key() -> str | None:
+    """FLASK_TEACHER_KEY, or the key every worker reads from Redis; None without either."""
+    key = _setting("TEACHER_KEY")
+    url = _setting("REDIS_URL")
+    if key or not url:
+        return key
+    import redis
+
+    from .stores.redis_store import READ_TIMEOUT, shared_teacher_key
+
+    client = redis.Redis.from_url(url, socket_timeout=READ_TIMEOUT, socket_connect_timeout=READ_TIMEOUT)
+    try:
+        return shared_teacher_key(client, f"{_setting('REDIS_PREFIX', 'playground:')}teacher")
+    except redis.RedisError:
+        return None
+    finally:
+        client.close()
+
+
+def announce(binds: Iterable[str], say: Callable[[str], None], workers: int) -> None:
+    urls = student_urls(binds)
+    redis_url = _setting("REDIS_URL")
+    say(f"Flask Status Playground: students open {', '.join(urls)} (the live log: {urls[0]}log)")
+    if not redis_url:
+        if workers > 1:
+            say(
+                f"Without FLASK_REDIS_URL each of the {workers} workers keeps a log of its own: the pages "
+                "will miss exchanges. Set FLASK_REDIS_URL (see 'Host it for a school' in the README)."
+            )
+        return
+    from .stores.redis_store import where
+
+    key = teacher_key()
+    say(f"The shared log is on Redis at {where(redis_url)}.")
+    if key is None:
+        say("Redis does not answer yet: the teacher link is printed by `make host` once it does.")
+    else:
+        say(f"Teacher link, for the teacher's browser only (it clears the log): {urls[0]}teacher/{key}")

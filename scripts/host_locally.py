@@ -1,0 +1,87 @@
+"""`make host`: the school deployment on this machine: gunicorn workers sharing a log on a local Redis.
+
+It starts Debian's redis-server on 127.0.0.1:REDIS_PORT (data in .host/redis, append-only, so the log
+also survives a restart of Redis), keeps one FLASK_SECRET_KEY in .host/secret-key, and runs gunicorn
+from the repository root with gunicorn.conf.py. Ctrl+C stops both.
+"""
+
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+STATE = ROOT / ".host"
+
+
+def redis_answers(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1) as connection:
+            connection.sendall(b"PING\r\n")
+            return connection.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+def start_redis(port: int) -> subprocess.Popen | None:
+    """A redis-server of our own, unless one already answers on the port (then it is used)."""
+    if redis_answers(port):
+        print(f"Using the redis-server already on 127.0.0.1:{port}.")
+        return None
+    binary = shutil.which("redis-server")
+    if binary is None:
+        sys.exit("make host needs redis-server: run `make host` as root (it installs it) or `apt-get install redis-server`.")
+    data = STATE / "redis"
+    data.mkdir(parents=True, exist_ok=True)
+    process = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--dir", str(data), "--appendonly", "yes"],
+        stdout=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 30
+    while not redis_answers(port):
+        if process.poll() is not None or time.monotonic() > deadline:
+            sys.exit(f"redis-server did not start on 127.0.0.1:{port} (is the port taken?).")
+        time.sleep(0.1)
+    print(f"Started redis-server on 127.0.0.1:{port} (data in {data.relative_to(ROOT)}).")
+    return process
+
+
+def secret_key() -> str:
+    """One key for every worker, kept across runs so that sessions survive a restart."""
+    path = STATE / "secret-key"
+    if not path.exists():
+        STATE.mkdir(parents=True, exist_ok=True)
+        path.touch(mode=0o600)
+        path.write_text(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def main() -> None:
+    host, port = os.environ.get("HOST", "127.0.0.1"), os.environ.get("PORT", "8000")
+    workers, redis_port = os.environ.get("WORKERS", "4"), int(os.environ.get("REDIS_PORT", "6390"))
+    redis = start_redis(redis_port)
+    env = {
+        **os.environ,
+        "FLASK_REDIS_URL": os.environ.get("FLASK_REDIS_URL", f"redis://127.0.0.1:{redis_port}/0"),
+        "FLASK_SECRET_KEY": os.environ.get("FLASK_SECRET_KEY") or secret_key(),
+    }
+    gunicorn = [sys.executable, "-m", "gunicorn", "-w", workers, "-b", f"{host}:{port}"]
+    server = subprocess.Popen(gunicorn, cwd=ROOT, env=env)
+    try:
+        server.wait()
+    except KeyboardInterrupt:
+        server.send_signal(signal.SIGTERM)
+        server.wait()
+    finally:
+        if redis is not None:
+            redis.terminate()
+            redis.wait()
+
+
+if __name__ == "__main__":
+    main()
