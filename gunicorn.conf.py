@@ -41,18 +41,18 @@ limit_request_field_size = 32768
 control_socket_disable = True
 
 
-def on_starting(server) -> None:  # noqa: ANN001 (gunicorn's hook signature)
+def on_starting(server) -> None:
     """Before any worker starts: refuse an unsafe configuration in one line, and size the stream limit."""
     if os.environ.get("FLASK_REDIS_URL") and not os.environ.get("FLASK_SECRET_KEY"):
         sys.exit(
-            "FLASK_REDIS_URL is set but FLASK_SECRET_KEY is not: every worker must sign sessions with "
-            "the same key, so set FLASK_SECRET_KEY (python -c 'import secrets; print(secrets.token_hex(32))')."
+            "FLASK_REDIS_URL is set but FLASK_SECRET_KEY is not: every worker must sign sessions with the "
+            "same key, so set FLASK_SECRET_KEY (python -c 'import secrets; print(secrets.token_hex(32))')."
         )
     # Each worker refuses a live log beyond its pool minus the reserve (503, and the page polls).
     os.environ.setdefault("FLASK_STREAM_LIMIT", str(max(1, server.cfg.threads - STREAM_RESERVE)))
 
 
-def when_ready(server) -> None:  # noqa: ANN001
+def when_ready(server) -> None:
     """Say where the class goes, and print the teacher's link (one key for every worker)."""
     from playground.deploy import announce
 

@@ -35,7 +35,9 @@ def start_redis(port: int) -> subprocess.Popen | None:
         return None
     binary = shutil.which("redis-server")
     if binary is None:
-        sys.exit("make host needs redis-server: run `make host` as root (it installs it) or `apt-get install redis-server`.")
+        sys.exit(
+            "make host needs redis-server: run it as root (it installs it) or `apt-get install redis-server`."
+        )
     data = STATE / "redis"
     data.mkdir(parents=True, exist_ok=True)
     process = subprocess.Popen(
