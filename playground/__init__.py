@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import (
     api,
@@ -98,4 +99,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     recorder.init_app(app, recorded_blueprints=[blueprint.name for blueprint in endpoints], log=store.log)
     # Outside even the recorder: oversized headers are refused before anything keeps them.
     header_limit.init_app(app)
+    if app.config.get("PROXY_HOPS"):
+        # Behind FLASK_PROXY_HOPS proxies (a school's), the learner's own address is the one every
+        # per-address limit counts and the log records; never trusted without the setting.
+        hops = int(app.config["PROXY_HOPS"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     return app

@@ -9,6 +9,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -131,3 +132,15 @@ def test_no_route_makes_the_server_fetch_a_url() -> None:
                 assert not any(name.endswith("fetch") and "lab" in name for name in names), (
                     f"{path} imports the fetcher"
                 )
+
+
+def test_a_forwarded_address_counts_only_behind_the_proxies_configured(
+    make_app: Callable[..., Flask],
+) -> None:
+    forwarded = {"X-Forwarded-For": "10.1.2.3"}
+    direct = make_app().test_client()
+    direct.post("/userSignUp", headers=forwarded)
+    assert direct.get("/api/exchanges").json[0]["client"] == "127.0.0.1"  # a client can't pick its address
+    proxied = make_app({"PROXY_HOPS": 1}).test_client()
+    proxied.post("/userSignUp", headers=forwarded)
+    assert proxied.get("/api/exchanges", headers=forwarded).json[0]["client"] == "10.1.2.3"

@@ -19,7 +19,15 @@ bp = Blueprint("lab", __name__, url_prefix="/lab")
 
 PACKAGE = Path(__file__).resolve().parent.parent
 # The playground's own Python the lab loads into Pyodide: the recorder, the explainer, what they use.
-PYTHON_SOURCES = ("recorder.py", "explain.py", "masking.py", "sandbox.py", "lab/runtime.py")
+PYTHON_SOURCES = (
+    "recorder.py",
+    "explain.py",
+    "masking.py",
+    "sandbox.py",
+    "stores/__init__.py",
+    "stores/memory.py",
+    "lab/runtime.py",
+)
 # The worker compiles Pyodide's WebAssembly: its script alone may, and nothing else of this site.
 WORKER_POLICY = CONTENT_SECURITY_POLICY.replace("script-src 'self'", "script-src 'self' 'wasm-unsafe-eval'")
 IMMUTABLE = 365 * 24 * 3600

@@ -45,6 +45,7 @@ async function load(config) {
   // The playground's own recorder and explainer, as a package of their own.
   const root = "/home/pyodide/lab-python/playground";
   pyodide.FS.mkdirTree(`${root}/lab`);
+  pyodide.FS.mkdirTree(`${root}/stores`);
   pyodide.FS.writeFile(`${root}/__init__.py`, "");
   pyodide.FS.writeFile(`${root}/lab/__init__.py`, "");
   for (const [name, url] of Object.entries(config.sources)) {
