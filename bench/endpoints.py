@@ -1,7 +1,9 @@
-"""Requests per second and latency for POST /userDetails: the playground (recorder on) against the
-tutorial's bare listing, under the same server, in the same run, alternating to share the noise.
+"""Requests per second and latency for POST /userDetails: the playground (recorder on), with the
+in-memory store and with the Redis store, against the tutorial's bare listing, under the same
+server, in the same run, alternating to share the noise.
 
-Needs wrk (Debian's package; `make bench` installs it as root). Loopback only.
+Needs wrk (Debian's package; `make bench` installs it as root) and redis-server (Debian's package,
+started here on a free port). Loopback only.
 """
 
 import argparse
@@ -12,11 +14,17 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+from tests.redis_server import RedisServer  # noqa: E402
+
+APPS = {"tutorial": [], "playground, memory": [], "playground, redis": []}
 
 
 def free_port() -> int:
@@ -25,13 +33,14 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start(app: str, server: str) -> tuple[subprocess.Popen, int]:
+def start(app: str, server: str, redis_url: str) -> tuple[subprocess.Popen, int]:
     port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, str(HERE / "server.py"), "--app", app, "--server", server, "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    command = [sys.executable, str(HERE / "server.py"), "--server", server, "--port", str(port)]
+    if app == "tutorial":
+        command += ["--app", "tutorial"]
+    else:
+        command += ["--app", "playground", *(["--redis-url", redis_url] if app.endswith("redis") else [])]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     for _ in range(100):
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/nothing-here", timeout=1)
@@ -63,11 +72,13 @@ def wrk(port: int, seconds: int, connections: int) -> dict[str, float]:
     return result
 
 
-def measure(server: str, rounds: int, seconds: int, connections: int) -> dict[str, list[dict[str, float]]]:
-    runs: dict[str, list[dict[str, float]]] = {"tutorial": [], "playground": []}
+def measure(
+    server: str, rounds: int, seconds: int, connections: int, redis_url: str
+) -> dict[str, list[dict[str, float]]]:
+    runs: dict[str, list[dict[str, float]]] = {app: [] for app in APPS}
     for _ in range(rounds):
-        for app in ("tutorial", "playground"):
-            process, port = start(app, server)
+        for app in runs:
+            process, port = start(app, server, redis_url)
             try:
                 wrk(port, 1, connections)  # warm up
                 before = cpu_seconds(process.pid)
@@ -89,21 +100,32 @@ def main() -> int:
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed: apt-get install wrk (make bench does it as root).")
     rounds = f"{args.rounds} alternating rounds of {args.seconds} s"
-    print(f"POST /userDetails, wrk -t1 -c{args.connections}, {rounds}, medians")
+    print(f"POST /userDetails, wrk -t1 -c{args.connections}, {rounds}, medians; the goal is a ratio of 0.9")
     print("| server | app | requests/s | p50 ms | p90 ms | p99 ms | server CPU µs/request | errors |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- |")
-    for server in ("werkzeug", "waitress"):
-        runs = measure(server, args.rounds, args.seconds, args.connections)
-        medians = {}
-        for app, results in runs.items():
-            medians[app] = {k: statistics.median(r[k] for r in results) for k in results[0]}
-            m = medians[app]
-            print(f"| {server} | {app} | {m['rps']:.0f} | {m['p50']:.2f} | {m['p90']:.2f} | {m['p99']:.2f} | "
-                  f"{m['cpu_us']:.0f} | {'some' if m['errors'] else 'none'} |")  # fmt: skip
-        ratio = medians["playground"]["rps"] / medians["tutorial"]["rps"]
-        cpu_ratio = medians["tutorial"]["cpu_us"] / medians["playground"]["cpu_us"]
-        print(f"| {server} | **playground / tutorial** | **{ratio:.2f}** | | | | **{cpu_ratio:.2f}** | |")
+    with tempfile.TemporaryDirectory() as directory:
+        redis = RedisServer(Path(directory)).start()
+        try:
+            for server in ("werkzeug", "waitress"):
+                report(server, measure(server, args.rounds, args.seconds, args.connections, redis.url))
+        finally:
+            redis.stop()
     return 0
+
+
+def report(server: str, runs: dict[str, list[dict[str, float]]]) -> None:
+    medians = {}
+    for app, results in runs.items():
+        medians[app] = {k: statistics.median(r[k] for r in results) for k in results[0]}
+        m = medians[app]
+        print(f"| {server} | {app} | {m['rps']:.0f} | {m['p50']:.2f} | {m['p90']:.2f} | {m['p99']:.2f} | "
+              f"{m['cpu_us']:.0f} | {'some' if m['errors'] else 'none'} |")  # fmt: skip
+    tutorial = medians["tutorial"]
+    for app in runs:
+        if app != "tutorial":
+            ratio = medians[app]["rps"] / tutorial["rps"]
+            cpu_ratio = tutorial["cpu_us"] / medians[app]["cpu_us"]
+            print(f"| {server} | **{app} / tutorial** | **{ratio:.2f}** | | | | **{cpu_ratio:.2f}** | |")
 
 
 if __name__ == "__main__":

@@ -1,5 +1,5 @@
-"""Serve one app with one server, for the benchmark: the playground or the tutorial's bare listing,
-with `make run`'s server (Werkzeug, threaded) or `make serve`'s (waitress)."""
+"""Serve one app with one server, for the benchmark: the playground (on either store) or the
+tutorial's bare listing, with `make run`'s server (Werkzeug, threaded) or `make serve`'s (waitress)."""
 
 import argparse
 import logging
@@ -14,11 +14,13 @@ def main() -> None:
     parser.add_argument("--app", choices=["playground", "tutorial"], required=True)
     parser.add_argument("--server", choices=["werkzeug", "waitress"], required=True)
     parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--redis-url", help="the playground's store: Redis at this URL (memory without)")
     args = parser.parse_args()
     if args.app == "playground":
         from playground import create_app
 
-        app = create_app()
+        store = {"REDIS_URL": args.redis_url, "SECRET_KEY": "bench"} if args.redis_url else {}
+        app = create_app(store)
     else:
         from playground.lab.listings.tuple_listing import app
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no access log line per request

@@ -142,7 +142,7 @@ def stream() -> Response:
                 fresh = log.wait(last_id, timeout=min(keepalive, max(0.0, ends - time.monotonic())))
                 if fresh:
                     time.sleep(batch)
-                    fresh = log.after(last_id)
+                    fresh = log.fresh(last_id)
             except LogUnavailable as error:
                 # The shared log is away: say so, and keep the stream; it goes on when Redis is back.
                 yield f"event: unavailable\ndata: {error}\n\n"

@@ -69,6 +69,10 @@ class MemoryLog:
         newest.reverse()
         return newest if limit is None else newest[:limit]
 
+    def fresh(self, last_id: int) -> list["Exchange"]:
+        """What a live log sends next: the same as after(), here."""
+        return self.after(last_id)
+
     def newest(self, limit: int) -> list["Exchange"]:
         """The newest `limit` exchanges, oldest first."""
         with self._changed:

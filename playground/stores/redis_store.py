@@ -380,14 +380,19 @@ class RedisLog:
         self._pipe.settle(READ_TIMEOUT)
 
     def after(self, last_id: int = 0, limit: int | None = None) -> list[Exchange]:
+        """The exchanges after `last_id`, read from Redis: what every worker wrote until now."""
+        self._ready()
+        count = limit if limit is not None else self.capacity + 1
+        entries = self.store.read(
+            lambda r: r.xrange(self.store.keys["log"], f"{last_id + 1}-0", "+", count=count)
+        )
+        return _exchanges(entries)
+
+    def fresh(self, last_id: int) -> list[Exchange]:
+        """What a live log sends next: from this process's tail, which woke it (Redis if the tail
+        does not reach back to `last_id`)."""
         found = self._from_tail(last_id)
-        if found is None:
-            count = limit if limit is not None else self.capacity + 1
-            entries = self.store.read(
-                lambda r: r.xrange(self.store.keys["log"], f"{last_id + 1}-0", "+", count=count)
-            )
-            found = _exchanges(entries)
-        return found if limit is None else found[:limit]
+        return found if found is not None else self.after(last_id)
 
     def newest(self, limit: int) -> list[Exchange]:
         self._ready()
@@ -435,7 +440,7 @@ class RedisLog:
             following = self._following
         if not following:
             raise LogUnavailable(self.store.unavailable)
-        return self.after(last_id)
+        return self.fresh(last_id)
 
     def clear(self) -> None:
         self._ready()
