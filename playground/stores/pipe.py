@@ -209,6 +209,14 @@ class Pipe:
         if lost:
             self._lost(lost)
 
+    def forget(self) -> None:
+        """After a fork: the connection is the parent's; this process opens its own."""
+        with self._lock:
+            self._sock = None
+            self._out.clear()
+            self._replies.clear()
+            self._inflight.clear()
+
     def close(self) -> None:
         with self._lock:
             if self._sock is not None:

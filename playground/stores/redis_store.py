@@ -192,7 +192,7 @@ class RedisLog:
         writer thread's queue (Redis away, or the queue not yet drained: the order is kept).
         """
         if self._pid != os.getpid():
-            self._start()
+            self.start()
         if not self._pending and self._pipe.connected:
             batch = [exchange]
             payload = command(
@@ -206,13 +206,20 @@ class RedisLog:
         self._pending.append(exchange)
         self._wake.set()
 
-    def _start(self) -> None:
-        """The writer and the tail threads, in this process (again after a fork: threads don't follow)."""
+    def start(self, connect: bool = False) -> None:
+        """The writer and the tail threads, in this process (again after a fork: threads don't follow).
+
+        `connect` opens the pipe first, so that the first exchange already goes down it: at start
+        (create_app, in each gunicorn worker), never on a request's path.
+        """
         with self._changed:
             if self._pid == os.getpid():
                 return
             self._pid = os.getpid()
             self._following = False
+        self._pipe.forget()  # a pipe opened before a fork belongs to the parent
+        if connect:
+            self._open_pipe()
         threading.Thread(target=self._write_forever, name="playground-redis-writer", daemon=True).start()
         threading.Thread(target=self._follow_forever, name="playground-redis-tail", daemon=True).start()
         atexit.register(self.close)
@@ -243,13 +250,12 @@ class RedisLog:
             if self._pending:
                 self.flush()
             return
+        if self.flush() and not self._closed.is_set():
+            self._open_pipe()  # Redis answers: from now on, exchanges go down the pipe
+            if self._pipe.connected:
+                return
         self._wake.wait(timeout=RETRY_SECONDS)
         self._wake.clear()
-        if not self.flush():
-            time.sleep(RETRY_SECONDS)
-            return
-        if not self._closed.is_set():
-            self._open_pipe()
 
     def _open_pipe(self) -> None:
         """Redis answers again (or for the first time): open the pipe, the script loaded first."""
@@ -363,7 +369,7 @@ class RedisLog:
     def _from_tail(self, last_id: int) -> list[Exchange] | None:
         """The exchanges after last_id from the tail; None when the tail does not reach back so far,
         or has not yet read what this process wrote."""
-        self._ready()
+        self._ready(settle=False)
         with self._changed:
             if not self._following or last_id + 1 < self._floor or self._latest < self._written:
                 return None
@@ -371,13 +377,22 @@ class RedisLog:
 
     # -- Reading ------------------------------------------------------------------------------
 
-    def _ready(self) -> None:
-        """Before a read: this process's threads running, and its own exchanges sent."""
+    def _ready(self, settle: bool = True) -> None:
+        """Before a read: this process's threads running, its own exchanges written, and (settle)
+        what any worker sent before this read began executed by Redis.
+
+        The last takes one round trip: Redis runs every command that reached it before a PING
+        before it answers the PING (it answers a batch of ready connections after running them
+        all), so a read sent after that answer sees an exchange another worker wrote just before
+        its endpoint answered, even when Redis was busy (an fsync) and both arrived together.
+        """
         if self._pid != os.getpid():
-            self._start()
+            self.start()
         # Always through the lock: the writer may have taken the last batch and be sending it now.
         self.flush()
         self._pipe.settle(READ_TIMEOUT)
+        if settle:
+            self.store.read(lambda r: r.ping())
 
     def after(self, last_id: int = 0, limit: int | None = None) -> list[Exchange]:
         """The exchanges after `last_id`, read from Redis: what every worker wrote until now."""
@@ -401,13 +416,19 @@ class RedisLog:
 
     def get(self, exchange_id: int) -> Exchange | None:
         self._ready()
-        with self._changed:
-            found = self._tail.get(exchange_id)
-        if found is not None:
-            return found
-        key = f"{exchange_id}-0"
-        entries = self.store.read(lambda r: r.xrange(self.store.keys["log"], key, key))
-        return next(iter(_exchanges(entries)), None)
+        found = self._read_ids([exchange_id])
+        return found[0] if found else None
+
+    def _read_ids(self, ids: list[int]) -> list[Exchange]:
+        """The exchanges with these ids that the log still holds, in one round trip."""
+
+        def read(r: "redis.Redis") -> list[Any]:
+            with r.pipeline(transaction=False) as pipe:
+                for exchange_id in ids:
+                    pipe.xrange(self.store.keys["log"], f"{exchange_id}-0", f"{exchange_id}-0")
+                return pipe.execute()
+
+        return [exchange for entries in self.store.read(read) for exchange in _exchanges(entries)]
 
     def tagged(self, tag: str, wait: float = TAG_WAIT_SECONDS) -> list[Exchange]:
         """A page's own exchanges, oldest first. Another worker may still be handing the newest one
@@ -418,9 +439,7 @@ class RedisLog:
         while True:
             members = self.store.read(lambda r: r.zrangebylex(self.store.keys["tags"], low, high))
             if members:
-                ids = sorted(int(member.rsplit(b"\0", 1)[1]) for member in members)
-                found = [self.get(exchange_id) for exchange_id in ids]
-                return [exchange for exchange in found if exchange is not None]
+                return self._read_ids(sorted(int(member.rsplit(b"\0", 1)[1]) for member in members))
             left = ends - time.monotonic()
             if left <= 0:
                 return []
@@ -434,7 +453,7 @@ class RedisLog:
 
     def wait(self, last_id: int, timeout: float) -> list[Exchange]:
         """Block until an exchange newer than `last_id` arrives (the tail wakes us), or the timeout passes."""
-        self._ready()
+        self._ready(settle=False)
         with self._changed:
             self._changed.wait_for(lambda: self._latest > last_id or not self._following, timeout)
             following = self._following
@@ -529,6 +548,7 @@ class RedisStore:
         self._teacher_key: str | None = app.config.get("TEACHER_KEY") or None
         self.log = RedisLog(self, app.config["EXCHANGE_LOG_SIZE"], app.config["EXCHANGE_LOG_BYTES"])
         self.tally = RedisTally(self, TallyLimits.of(app.config))
+        self.log.start(connect=True)
 
     def client(self, socket_timeout: float) -> "redis.Redis":
         return redis.Redis.from_url(
