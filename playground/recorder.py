@@ -125,7 +125,7 @@ class CappedHeaders:
             room -= len(name) + len(value)
         return cls(kept, size, truncated)
 
-    @property
+    @cached_property
     def stored_bytes(self) -> int:
         return sum(len(name) + len(value) for name, value in self.pairs)
 
@@ -154,9 +154,10 @@ class RawExchange:
     added_headers: dict[str, str]
     """The headers the playground added to the answer (not the view), each with its reason."""
 
-    @property
+    @cached_property
     def stored_bytes(self) -> int:
-        """What this exchange holds in memory, near enough: its captured bytes and text."""
+        """What this exchange holds in memory, near enough: its captured bytes and text (worked out
+        once: the log asks when it keeps the exchange and again when it lets it go)."""
         return (
             len(self.path)
             + len(self.query)

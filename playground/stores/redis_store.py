@@ -60,6 +60,10 @@ READ_TIMEOUT = 1.0
 """Seconds a page's read waits on Redis before it says the log is unavailable."""
 RETRY_SECONDS = 0.5
 """How soon the writer and the tail try again after Redis failed them."""
+TAIL_IDLE_SECONDS = 10.0
+"""The tail stops reading the stream once no live log of its process has waited for this long."""
+TAG_POLL_SECONDS = 0.05
+"""How often a look-up by tag that found nothing asks again, until TAG_WAIT_SECONDS have passed."""
 FAST_FAIL_SECONDS = 1.0
 """After a failure, reads fail at once for this long instead of each waiting READ_TIMEOUT."""
 
@@ -177,6 +181,10 @@ class RedisLog:
         """The tail holds every exchange from this id on (older ones are read from Redis)."""
         self._latest = 0
         self._following = False
+        self._tail_failed = False
+        self._waiters = 0
+        """Live logs of this process waiting for news now: the tail follows the stream only for them."""
+        self._last_waited = 0.0
         self._pid = 0
         self._written = 0
         """The newest id this process wrote: the tail serves reads only once it has caught up."""
@@ -319,6 +327,9 @@ class RedisLog:
     def _follow(self, client: "redis.Redis") -> None:
         last: bytes | None = None
         while not self._closed.is_set():
+            if not self._wanted():
+                last = None  # idle: nothing of the stream is read until a live log opens
+                continue
             try:
                 if last is None:
                     newest = client.xrevrange(self.store.keys["log"], count=1)
@@ -328,6 +339,7 @@ class RedisLog:
                         self._latest = _id_of(last)
                         self._floor = self._latest + 1
                         self._following = True
+                        self._tail_failed = False
                         self._changed.notify_all()
                     self.store.recovered()
                 reply = client.xread({self.store.keys["log"]: last}, count=TAIL_SIZE, block=TAIL_BLOCK_MS)
@@ -360,9 +372,22 @@ class RedisLog:
                 self._floor = oldest + 1
             self._changed.notify_all()
 
+    def _wanted(self) -> bool:
+        """Whether a live log of this process waited lately; if none, the tail stops reading (an
+        endpoint's worker then spends nothing on the stream) and waits, a second at a time, for one."""
+        with self._changed:
+            if self._waiters or time.monotonic() - self._last_waited < TAIL_IDLE_SECONDS:
+                return True
+            if self._following:
+                self._following = False
+                self._tail.clear()
+            self._changed.wait_for(lambda: self._waiters > 0 or self._closed.is_set(), timeout=1.0)
+            return False
+
     def _stop_following(self, error: Exception) -> None:
         with self._changed:
             self._following = False
+            self._tail_failed = True
             self._changed.notify_all()
         self.store.failed(error)
 
@@ -443,21 +468,22 @@ class RedisLog:
             left = ends - time.monotonic()
             if left <= 0:
                 return []
-            self._wait_for_news(min(left, 0.25))
-
-    def _wait_for_news(self, timeout: float) -> None:
-        """Until the tail reads something new (or stops following), at most `timeout` seconds."""
-        with self._changed:
-            latest = self._latest
-            self._changed.wait_for(lambda: self._latest > latest or not self._following, timeout)
+            time.sleep(min(left, TAG_POLL_SECONDS))
 
     def wait(self, last_id: int, timeout: float) -> list[Exchange]:
         """Block until an exchange newer than `last_id` arrives (the tail wakes us), or the timeout passes."""
         self._ready(settle=False)
         with self._changed:
-            self._changed.wait_for(lambda: self._latest > last_id or not self._following, timeout)
-            following = self._following
-        if not following:
+            self._waiters += 1
+            self._last_waited = time.monotonic()
+            self._changed.notify_all()  # an idle tail starts following
+            try:
+                self._changed.wait_for(lambda: self._latest > last_id or self._tail_failed, timeout)
+                failed = self._tail_failed
+            finally:
+                self._waiters -= 1
+                self._last_waited = time.monotonic()
+        if failed:
             raise LogUnavailable(self.store.unavailable)
         return self.fresh(last_id)
 
