@@ -94,7 +94,9 @@ export async function sendAndShow(views, request, onAnswer = () => {}, { follow 
     render(views, { ...entry, request: null });
   } catch (error) {
     if (views.explanation) {
-      clearExplanation(views.explanation, `The server's record of this exchange could not be read (${error.message}).`);
+      // A sentence from the server (the shared log unavailable) stands on its own; anything else is a reason.
+      const why = error.message.endsWith(".") ? `. ${error.message}` : ` (${error.message}).`;
+      clearExplanation(views.explanation, `The server's record of this exchange could not be read${why}`);
     }
     if (views.hidden) clearComparison(views.hidden, "No server record to compare with.");
   }
