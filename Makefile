@@ -60,6 +60,7 @@ wrk: # the load generator for the benchmarks: Debian's package, installed when r
 
 bench: $(VENV)/.installed-dev wrk redis browser lab ## benchmarks: endpoints vs the tutorial's bare code, the page, the e2e suite
 	$(BIN)/python bench/endpoints.py
+	$(BIN)/python bench/redis_outage.py
 	$(BIN)/python bench/recorder_cost.py
 	$(BIN)/python bench/page.py
 	$(BIN)/python bench/lab.py
