@@ -140,6 +140,15 @@ def where(url: str) -> str:
     return f"{parts.hostname or 'localhost'}:{parts.port or 6379}" if parts.scheme != "unix" else parts.path
 
 
+Entry = tuple[str, int, str]
+"""An exchange as the ADD script takes it: its record (JSON, ASCII), the record's size, its tag."""
+
+
+def _entry(exchange: Exchange) -> Entry:
+    record = json.dumps(exchange.record(), separators=(",", ":"), default=str)
+    return record, len(record), exchange.tag or ""
+
+
 def _id_of(entry_id: bytes) -> int:
     return int(entry_id.split(b"-")[0])
 
@@ -170,7 +179,7 @@ class RedisLog:
         self._add = store.redis.register_script(ADD)
         self._pipe = Pipe(store.url, READ_TIMEOUT, self._acknowledged, self._requeue)
         self._clear = store.redis.register_script(CLEAR)
-        self._pending: deque[Exchange] = deque()
+        self._pending: deque[Entry] = deque()
         self._wake = threading.Event()
         self.dropped = 0
         """Exchanges dropped because Redis stayed away while more than PENDING_LIMIT piled up."""
@@ -201,17 +210,18 @@ class RedisLog:
         """
         if self._pid != os.getpid():
             self.start()
+        # Serialized now, once: what waits is a few strings, not the exchange's objects (a queue of
+        # them would slow every garbage collection of the worker while Redis is away).
+        entry = _entry(exchange)
         if not self._pending and self._pipe.connected:
-            batch = [exchange]
-            payload = command(
-                "EVALSHA", self._add.sha, len(self._log_keys), *self._log_keys, *self._args(batch)
-            )
-            if self._pipe.send(payload, batch):
+            keys = self._log_keys
+            payload = command("EVALSHA", self._add.sha, len(keys), *keys, *self._args([entry]))
+            if self._pipe.send(payload, [entry]):
                 return
         if len(self._pending) >= PENDING_LIMIT:
             self._pending.popleft()
             self.dropped += 1
-        self._pending.append(exchange)
+        self._pending.append(entry)
         self._wake.set()
 
     def start(self, connect: bool = False) -> None:
@@ -284,13 +294,9 @@ class RedisLog:
         with self._flushing:
             return self._flush()
 
-    def _args(self, batch: list[Exchange]) -> list[Any]:
+    def _args(self, batch: list[Entry]) -> list[Any]:
         """The ADD script's arguments: the log's bounds, then each exchange's record, size and tag."""
-        args: list[Any] = [self.capacity, self.max_bytes]
-        for exchange in batch:
-            record = json.dumps(exchange.record(), separators=(",", ":"), default=str)
-            args += [record, len(record), exchange.tag or ""]
-        return args
+        return [self.capacity, self.max_bytes, *(part for entry in batch for part in entry)]
 
     def _flush(self) -> bool:
         while self._pending:
@@ -305,14 +311,12 @@ class RedisLog:
             self.store.recovered()
         return True
 
-    def _acknowledged(self, batch: list[Exchange], ids: list[Any]) -> None:
-        for exchange, given in zip(batch, ids, strict=True):
-            exchange.id = int(given)
+    def _acknowledged(self, batch: list[Entry], ids: list[Any]) -> None:
         self._written = max(self._written, int(ids[-1]))
 
-    def _requeue(self, batches: list[list[Exchange]]) -> None:
+    def _requeue(self, batches: list[list[Entry]]) -> None:
         """What the pipe sent but Redis never acknowledged: first in the queue, to be written again."""
-        self._pending.extendleft(reversed([exchange for batch in batches for exchange in batch]))
+        self._pending.extendleft(reversed([entry for batch in batches for entry in batch]))
         self._wake.set()
 
     # -- Following the stream: one blocking read per process ----------------------------------
