@@ -50,8 +50,9 @@ redis: # Debian's redis-server, for the Redis store's tests and make host: insta
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then apt-get update -q && apt-get install -y -q redis-server; \
 	  else echo "The Redis store needs redis-server: apt-get install redis-server (or brew install redis)"; exit 1; fi; fi
 
-loadtest: $(VENV)/.installed ## a class of 60 browsers with the live log open, plus curl clients, 30 s on loopback
+loadtest: $(VENV)/.installed-dev redis ## a class of 60 browsers with the live log open, plus curl clients, 30 s: make serve's server, then gunicorn -w 4 on Redis
 	$(BIN)/python scripts/load_classroom.py
+	$(BIN)/python scripts/load_classroom.py --hosted
 
 wrk: # the load generator for the benchmarks: Debian's package, installed when run as root
 	@if ! command -v wrk >/dev/null; then \

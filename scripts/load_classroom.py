@@ -6,6 +6,10 @@ Starts the playground under waitress (as `make serve` does) on 127.0.0.1, then f
 - --curls curl-like clients posting as fast as the server answers.
 It reports requests, errors, latency percentiles, and whether every stream got every exchange that
 happened while it was open, once. Exit status 1 on any error. Only 127.0.0.1 is ever contacted.
+
+With --hosted, the same class meets the school deployment instead: `gunicorn -w 4` from the
+repository root (gunicorn.conf.py), the shared log on a redis-server started on a free port; each
+request then lands on whichever worker takes it, and every stream must still get every exchange.
 """
 
 import argparse
@@ -15,6 +19,7 @@ import os
 import random
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -144,20 +149,40 @@ def main() -> int:
     parser.add_argument("--browsers", type=int, default=60)
     parser.add_argument("--curls", type=int, default=5)
     parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--hosted", action="store_true", help="gunicorn -w 4 with the log on Redis")
     args = parser.parse_args()
     port = free_port()
+    # 60 browsers on one address, 127.0.0.1: lift the per-client caps meant for a real network.
+    env = {
+        **os.environ,
+        "FLASK_EXCHANGE_LOG_SIZE": "100000",
+        "FLASK_CONNECTIONS_PER_CLIENT": "100000",
+        "FLASK_STREAM_LIMIT_PER_CLIENT": "100000",
+    }
+    redis = None
+    if args.hosted:
+        from tests.redis_server import RedisServer
+
+        redis = RedisServer(Path(tempfile.mkdtemp(prefix="load-redis-"))).start()
+        env.update(FLASK_REDIS_URL=redis.url, FLASK_SECRET_KEY=uuid.uuid4().hex)
+        command = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "-w",
+            "4",
+            "-b",
+            f"127.0.0.1:{port}",
+            "playground:create_app()",
+        ]
+    else:
+        command = [sys.executable, "-m", "playground.serve", "--host", "127.0.0.1", "--port", str(port)]
     server = subprocess.Popen(
-        [sys.executable, "-m", "playground.serve", "--host", "127.0.0.1", "--port", str(port)],
+        command,
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,  # the 500s of GET /userDetails log their tracebacks there
-        # 60 browsers on one address, 127.0.0.1: lift the per-client caps meant for a real network.
-        env={
-            **os.environ,
-            "FLASK_EXCHANGE_LOG_SIZE": "100000",
-            "FLASK_CONNECTIONS_PER_CLIENT": "100000",
-            "FLASK_STREAM_LIMIT_PER_CLIENT": "100000",
-        },
+        env=env,
     )
     try:
         for _ in range(100):
@@ -198,8 +223,9 @@ def main() -> int:
         missed = sum(len(set(recorded) - set(s.ids)) for s in streams)
         duplicated = sum(len(s.ids) - len(set(s.ids)) for s in streams)
         count = len(results.latencies)
+        where = "gunicorn -w 4 with the log on Redis" if args.hosted else "waitress"
         print(f"{args.browsers} browsers (each with the live log open) and {args.curls} curl clients, "
-              f"{args.seconds:.0f} s, waitress on 127.0.0.1")  # fmt: skip
+              f"{args.seconds:.0f} s, {where} on 127.0.0.1")  # fmt: skip
         print(f"requests: {count} ({count / elapsed:.0f}/s); errors: {len(results.errors)}")
         p50, p95, p99 = (percentile(results.latencies, f) for f in (0.5, 0.95, 0.99))
         print(
@@ -213,7 +239,9 @@ def main() -> int:
         return 1 if results.errors or missed or duplicated else 0
     finally:
         server.terminate()
-        server.wait(10)
+        server.wait(30)
+        if redis is not None:
+            redis.stop()
 
 
 if __name__ == "__main__":

@@ -157,3 +157,40 @@ def test_an_unavailable_redis_is_named_without_its_password() -> None:
         assert f"Redis at 127.0.0.1:{port} does not answer" in error and "secret" not in error
     finally:
         app.extensions["store"].close()
+
+
+def test_a_read_waits_only_for_what_was_sent_before_it(tmp_path: Path) -> None:
+    """A page's read waits for the exchanges written before it (so it sees them), never for those a
+    busy class writes meanwhile: waiting for an empty pipe made live logs fall ever further behind."""
+    import socket as sockets
+
+    from playground.stores.pipe import Pipe, command
+
+    listener = sockets.create_server(("127.0.0.1", 0))
+    acknowledged: list[object] = []
+    pipe = Pipe(
+        f"redis://127.0.0.1:{listener.getsockname()[1]}/0",
+        5,
+        lambda what, reply: acknowledged.append(what),
+        lambda lost: None,
+    )
+    pipe.connect()
+    redis_side, _ = listener.accept()
+    try:
+        assert pipe.send(command("PING"), "first")
+        settled = threading.Event()
+        outcome: list[bool] = []
+        reader = threading.Thread(target=lambda: (outcome.append(pipe.settle(10)), settled.set()))
+        reader.start()
+        assert pipe.send(command("PING"), "second")  # sent after the read began: not waited for
+        redis_side.sendall(b"+PONG\r\n")  # Redis answers the first only
+        while not settled.is_set():
+            pipe.pump(0.05)
+            assert reader.is_alive() or settled.is_set()
+        reader.join()
+        assert outcome == [True], "the read waited for a write sent after it began"
+        assert acknowledged == ["first"]
+    finally:
+        redis_side.close()
+        pipe.close()
+        listener.close()

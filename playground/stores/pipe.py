@@ -97,6 +97,9 @@ class Pipe:
         self._out = bytearray()
         self._replies = bytearray()
         self._inflight: deque[Any] = deque()
+        self._sent = 0
+        self._done = 0
+        """Commands sent, and commands acknowledged or handed back: settle() waits on these."""
 
     @property
     def connected(self) -> bool:
@@ -140,6 +143,7 @@ class Pipe:
             if self._sock is None or len(self._out) > BUFFER_LIMIT:
                 return False
             self._inflight.append(what)
+            self._sent += 1
             if not self._out:
                 try:
                     sent = self._sock.send(payload)
@@ -189,13 +193,15 @@ class Pipe:
                 with self._lock:
                     self._inflight.popleft()
             with self._lock:
-                if not self._inflight:
-                    self._lock.notify_all()
+                self._done += 1
+                self._lock.notify_all()
 
-    def settle(self, timeout: float) -> None:
-        """Wait until Redis acknowledged what this process sent (a read in this process sees it)."""
+    def settle(self, timeout: float) -> bool:
+        """Wait until Redis acknowledged what this process had sent when it was called (a read in
+        this process then sees it); what is sent meanwhile is not waited for. False on timeout."""
         with self._lock:
-            self._lock.wait_for(lambda: not self._inflight or self._sock is None, timeout)
+            target = self._sent
+            return self._lock.wait_for(lambda: self._done >= target or self._sock is None, timeout)
 
     def _fail_locked(self) -> None:
         if self._sock is not None:
@@ -205,6 +211,7 @@ class Pipe:
         self._replies.clear()
         lost = list(self._inflight)
         self._inflight.clear()
+        self._done = self._sent
         self._lock.notify_all()
         if lost:
             self._lost(lost)
@@ -216,6 +223,7 @@ class Pipe:
             self._out.clear()
             self._replies.clear()
             self._inflight.clear()
+            self._done = self._sent
 
     def close(self) -> None:
         with self._lock:

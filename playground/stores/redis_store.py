@@ -195,8 +195,6 @@ class RedisLog:
         """Live logs of this process waiting for news now: the tail follows the stream only for them."""
         self._last_waited = 0.0
         self._pid = 0
-        self._written = 0
-        """The newest id this process wrote: the tail serves reads only once it has caught up."""
         self._flushing = threading.Lock()
         self._closed = threading.Event()
 
@@ -302,17 +300,17 @@ class RedisLog:
         while self._pending:
             batch = [self._pending.popleft() for _ in range(min(WRITE_BATCH, len(self._pending)))]
             try:
-                ids = self._add(keys=self._log_keys, args=self._args(batch))
+                self._add(keys=self._log_keys, args=self._args(batch))
             except redis.RedisError as error:
                 self._pending.extendleft(reversed(batch))
                 self.store.failed(error)
                 return False
-            self._acknowledged(batch, ids)
             self.store.recovered()
         return True
 
-    def _acknowledged(self, batch: list[Entry], ids: list[Any]) -> None:
-        self._written = max(self._written, int(ids[-1]))
+    def _acknowledged(self, batch: list[Entry], reply: Any) -> None:
+        """Redis took what the pipe sent (its reply: the ids given); the store answers."""
+        self.store.recovered()
 
     def _requeue(self, batches: list[list[Entry]]) -> None:
         """What the pipe sent but Redis never acknowledged: first in the queue, to be written again."""
@@ -396,11 +394,11 @@ class RedisLog:
         self.store.failed(error)
 
     def _from_tail(self, last_id: int) -> list[Exchange] | None:
-        """The exchanges after last_id from the tail; None when the tail does not reach back so far,
-        or has not yet read what this process wrote."""
+        """The exchanges after last_id from the tail (all of them from its floor to the newest it
+        read, in order); None when the tail does not reach back so far."""
         self._ready(settle=False)
         with self._changed:
-            if not self._following or last_id + 1 < self._floor or self._latest < self._written:
+            if not self._following or last_id + 1 < self._floor:
                 return None
             return [exchange for exchange_id, exchange in self._tail.items() if exchange_id > last_id]
 
@@ -417,11 +415,12 @@ class RedisLog:
         """
         if self._pid != os.getpid():
             self.start()
+        if not settle:
+            return  # a live log: the tail wakes it for whatever arrives, in order
         # Always through the lock: the writer may have taken the last batch and be sending it now.
         self.flush()
         self._pipe.settle(READ_TIMEOUT)
-        if settle:
-            self.store.read(lambda r: r.ping())
+        self.store.read(lambda r: r.ping())
 
     def after(self, last_id: int = 0, limit: int | None = None) -> list[Exchange]:
         """The exchanges after `last_id`, read from Redis: what every worker wrote until now."""
@@ -434,9 +433,12 @@ class RedisLog:
 
     def fresh(self, last_id: int) -> list[Exchange]:
         """What a live log sends next: from this process's tail, which woke it (Redis if the tail
-        does not reach back to `last_id`)."""
+        does not reach back to `last_id`: at most a page of the log, the rest on its next turn)."""
         found = self._from_tail(last_id)
-        return found if found is not None else self.after(last_id)
+        if found is not None:
+            return found
+        key = self.store.keys["log"]
+        return _exchanges(self.store.read(lambda r: r.xrange(key, f"{last_id + 1}-0", "+", count=TAIL_SIZE)))
 
     def newest(self, limit: int) -> list[Exchange]:
         self._ready()
