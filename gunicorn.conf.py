@@ -7,6 +7,7 @@ directory it starts in). See "Host it for a school" in the README.
 Every setting here can be overridden on the command line (-w, -b, --threads, ...).
 """
 
+import importlib.util
 import os
 import sys
 
@@ -47,6 +48,10 @@ def on_starting(server) -> None:
         sys.exit(
             "FLASK_REDIS_URL is set but FLASK_SECRET_KEY is not: every worker must sign sessions with the "
             "same key, so set FLASK_SECRET_KEY (python -c 'import secrets; print(secrets.token_hex(32))')."
+        )
+    if os.environ.get("FLASK_REDIS_URL") and importlib.util.find_spec("redis") is None:
+        sys.exit(
+            "FLASK_REDIS_URL is set, but the Redis client is not installed: run `pip install -r requirements-deploy.txt`."
         )
     # Each worker refuses a live log beyond its pool minus the reserve (503, and the page polls).
     os.environ.setdefault("FLASK_STREAM_LIMIT", str(max(1, server.cfg.threads - STREAM_RESERVE)))

@@ -23,6 +23,7 @@ from . import (
     stores,
 )
 from .endpoints import LISTINGS
+from .stores import UnsafeConfiguration
 
 __version__ = "0.2.0"
 
@@ -42,14 +43,6 @@ DEFAULTS: dict[str, Any] = {
     # every request: the endpoints take no token, and need not pay for the check.
     "WTF_CSRF_CHECK_DEFAULT": False,
 }
-
-
-class UnsafeConfiguration(RuntimeError):
-    """A configuration the playground refuses to start with; the message says why, in one line.
-
-    An exception, not an exit: a server (gunicorn) then stops for good instead of restarting the
-    worker again and again.
-    """
 
 
 def _folder(name: str) -> str:

@@ -194,3 +194,13 @@ def test_a_read_waits_only_for_what_was_sent_before_it(tmp_path: Path) -> None:
         redis_side.close()
         pipe.close()
         listener.close()
+
+
+def test_without_the_redis_client_the_app_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    for name in ("redis", "playground.stores.redis_store", "playground.stores.pipe"):
+        monkeypatch.delitem(sys.modules, name, raising=False)
+    monkeypatch.setitem(sys.modules, "redis", None)  # what `import redis` finds when it is not installed
+    with pytest.raises(UnsafeConfiguration, match=r"requirements-deploy\.txt"):
+        create_app({"SECRET_KEY": "s", "REDIS_URL": "redis://127.0.0.1:6379/0"})

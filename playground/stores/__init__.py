@@ -64,6 +64,14 @@ TAG_WAIT_SECONDS = 2.0
 its answer came, and another worker may still be handing the exchange over)."""
 
 
+class UnsafeConfiguration(RuntimeError):
+    """A configuration the playground refuses to start with; the message says why, in one line.
+
+    An exception, not an exit: a server (gunicorn) then stops for good instead of restarting the
+    worker again and again.
+    """
+
+
 class LogUnavailable(Exception):
     """The shared log cannot be read or written now; the message says so in one sentence."""
 
@@ -84,8 +92,13 @@ def open_store(app: Flask) -> Store:
     """The store the configuration asks for: Redis with REDIS_URL (FLASK_REDIS_URL), memory otherwise."""
     url = app.config.get("REDIS_URL")
     if url:
-        from .redis_store import RedisStore
-
+        try:
+            from .redis_store import RedisStore
+        except ImportError as missing:
+            raise UnsafeConfiguration(
+                "FLASK_REDIS_URL is set, but the Redis client is not installed: run `pip install -r "
+                "requirements-deploy.txt` (or `pip install 'flask-status-playground[deploy]'`)."
+            ) from missing
         return RedisStore(app, url)
     from .memory import MemoryStore
 

@@ -32,19 +32,12 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
+import redis  # requirements-deploy.txt; open_store says what to run when it is missing
 from flask import Flask
 
 from ..recorder import Exchange
 from . import TAG_WAIT_SECONDS, LogUnavailable, TallyLimits, tally_row
 from .pipe import Pipe, command
-
-try:
-    import redis
-except ImportError as missing:  # pragma: no cover - checked by open_store's caller at start
-    raise SystemExit(
-        "FLASK_REDIS_URL is set, but the redis package is not installed: "
-        "run `pip install -r requirements-deploy.txt`."
-    ) from missing
 
 logger = logging.getLogger(__name__)
 
