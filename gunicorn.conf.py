@@ -51,7 +51,8 @@ def on_starting(server) -> None:
         )
     if os.environ.get("FLASK_REDIS_URL") and importlib.util.find_spec("redis") is None:
         sys.exit(
-            "FLASK_REDIS_URL is set, but the Redis client is not installed: run `pip install -r requirements-deploy.txt`."
+            "FLASK_REDIS_URL is set, but the Redis client is not installed: "
+            "run `pip install -r requirements-deploy.txt`."
         )
     # Each worker refuses a live log beyond its pool minus the reserve (503, and the page polls).
     os.environ.setdefault("FLASK_STREAM_LIMIT", str(max(1, server.cfg.threads - STREAM_RESERVE)))
