@@ -7,7 +7,6 @@ directory it starts in). See "Host it for a school" in the README.
 Every setting here can be overridden on the command line (-w, -b, --threads, ...).
 """
 
-import importlib.util
 import os
 import sys
 
@@ -44,16 +43,11 @@ control_socket_disable = True
 
 def on_starting(server) -> None:
     """Before any worker starts: refuse an unsafe configuration in one line, and size the stream limit."""
-    if os.environ.get("FLASK_REDIS_URL") and not os.environ.get("FLASK_SECRET_KEY"):
-        sys.exit(
-            "FLASK_REDIS_URL is set but FLASK_SECRET_KEY is not: every worker must sign sessions with the "
-            "same key, so set FLASK_SECRET_KEY (python -c 'import secrets; print(secrets.token_hex(32))')."
-        )
-    if os.environ.get("FLASK_REDIS_URL") and importlib.util.find_spec("redis") is None:
-        sys.exit(
-            "FLASK_REDIS_URL is set, but the Redis client is not installed: "
-            "run `pip install -r requirements-deploy.txt`."
-        )
+    from playground.deploy import environment_settings
+    from playground.stores import refusal
+
+    if why := refusal(environment_settings()):
+        sys.exit(why)
     # Each worker refuses a live log beyond its pool minus the reserve (503, and the page polls).
     os.environ.setdefault("FLASK_STREAM_LIMIT", str(max(1, server.cfg.threads - STREAM_RESERVE)))
 

@@ -10,7 +10,6 @@ import argparse
 import os
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -22,15 +21,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from tests.redis_server import RedisServer  # noqa: E402
+from tests.redis_server import RedisServer, free_port  # noqa: E402
 
 APPS = {"tutorial": [], "playground, memory": [], "playground, redis": []}
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def start(app: str, server: str, redis_url: str) -> tuple[subprocess.Popen, int]:

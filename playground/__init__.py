@@ -59,15 +59,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.from_prefixed_env()
     if test_config is not None:
         app.config.from_mapping(test_config)
+    if why := stores.refusal(app.config):
+        raise UnsafeConfiguration(why)
     if not app.config.get("SECRET_KEY"):
-        if app.config.get("REDIS_URL"):
-            # Each worker would sign sessions and CSRF tokens with a key of its own: a form sent to
-            # one worker and checked by another would fail. One line, then stop.
-            raise UnsafeConfiguration(
-                "FLASK_REDIS_URL is set but FLASK_SECRET_KEY is not: every worker must sign sessions "
-                "with the same key, so set FLASK_SECRET_KEY (for example to the output of "
-                "`python -c 'import secrets; print(secrets.token_hex(32))'`)."
-            )
         # Generated at start, never committed: set FLASK_SECRET_KEY to keep sessions across restarts.
         app.config["SECRET_KEY"] = secrets.token_hex(32)
     store = app.extensions["store"] = stores.open_store(app)

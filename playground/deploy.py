@@ -1,23 +1,18 @@
 """What gunicorn.conf.py says when the school deployment is ready: where the class goes, and the
 teacher's link (one key for every worker, kept in Redis unless FLASK_TEACHER_KEY sets it)."""
 
-import json
-import os
 from collections.abc import Callable, Iterable
+
+from flask import Config
 
 from .serve import classroom_addresses
 
 
-def _setting(name: str, default: str | None = None) -> str | None:
-    """A FLASK_ setting as create_app reads it (from_prefixed_env parses JSON where it can)."""
-    value = os.environ.get(f"FLASK_{name}")
-    if value is None:
-        return default
-    try:
-        parsed = json.loads(value)
-    except ValueError:
-        return value
-    return parsed if isinstance(parsed, str) else value
+def environment_settings() -> Config:
+    """The FLASK_ settings of the environment, read as create_app reads them (from_prefixed_env)."""
+    config = Config(root_path="")
+    config.from_prefixed_env()
+    return config
 
 
 def student_urls(binds: Iterable[str]) -> list[str]:
@@ -26,15 +21,14 @@ def student_urls(binds: Iterable[str]) -> list[str]:
         if bind.startswith("unix:"):
             continue
         host, _, port = bind.rpartition(":")
-        hosts = classroom_addresses() or ["localhost"] if host in ("0.0.0.0", "", "[::]") else [host]
+        hosts = (classroom_addresses() or ["localhost"]) if host in ("0.0.0.0", "", "[::]") else [host]
         urls += [f"http://{address}:{port}/" for address in hosts]
     return urls or ["http://localhost:8000/"]
 
 
-def teacher_key() -> str | None:
+def teacher_key(settings: Config) -> str | None:
     """FLASK_TEACHER_KEY, or the key every worker reads from Redis; None without either."""
-    key = _setting("TEACHER_KEY")
-    url = _setting("REDIS_URL")
+    key, url = settings.get("TEACHER_KEY"), settings.get("REDIS_URL")
     if key or not url:
         return key
     import redis
@@ -43,7 +37,7 @@ def teacher_key() -> str | None:
 
     client = redis.Redis.from_url(url, socket_timeout=READ_TIMEOUT, socket_connect_timeout=READ_TIMEOUT)
     try:
-        return shared_teacher_key(client, f"{_setting('REDIS_PREFIX', 'playground:')}teacher")
+        return shared_teacher_key(client, f"{settings.get('REDIS_PREFIX', 'playground:')}teacher")
     except redis.RedisError:
         return None
     finally:
@@ -51,8 +45,9 @@ def teacher_key() -> str | None:
 
 
 def announce(binds: Iterable[str], say: Callable[[str], None], workers: int) -> None:
+    settings = environment_settings()
     urls = student_urls(binds)
-    redis_url = _setting("REDIS_URL")
+    redis_url = settings.get("REDIS_URL")
     say(f"Flask Status Playground: students open {', '.join(urls)} (the live log: {urls[0]}log)")
     if not redis_url:
         if workers > 1:
@@ -63,9 +58,12 @@ def announce(binds: Iterable[str], say: Callable[[str], None], workers: int) -> 
         return
     from .stores.redis_store import where
 
-    key = teacher_key()
+    key = teacher_key(settings)
     say(f"The shared log is on Redis at {where(redis_url)}.")
     if key is None:
-        say("Redis does not answer yet: the teacher link is printed by `make host` once it does.")
+        say(
+            "Redis does not answer yet, so there is no teacher link to print: restart gunicorn once it "
+            "does, or set FLASK_TEACHER_KEY."
+        )
     else:
         say(f"Teacher link, for the teacher's browser only (it clears the log): {urls[0]}teacher/{key}")

@@ -1,9 +1,9 @@
 """Predict first: how the class predicted each request shape, counts only, no names.
 
 Bounded like everything a class can send: one prediction per exchange per browser (a browser is its
-signed session), a bounded number for any one exchange, shapes built from a short,
-fixed vocabulary (method, the route, a known content type, the tutorial's keys), and at most
-a bounded number of them until the teacher resets the tally (stores.TallyLimits, settable).
+signed session), a capped number for any one exchange, shapes built from a short, fixed vocabulary
+(method, the route, a known content type, the tutorial's keys), and a capped number of shapes until
+the teacher resets the tally. The caps are stores.TallyLimits (settable), kept by the store.
 """
 
 import secrets

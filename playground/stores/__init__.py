@@ -13,6 +13,8 @@ clear, rows) and `teacher_key()`. A store that cannot be read raises LogUnavaila
 and the API turn into one sentence; the endpoints never wait on a store.
 """
 
+import importlib.util
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -88,17 +90,35 @@ class Store(Protocol):
     def close(self) -> None: ...
 
 
+def refusal(config: Mapping[str, Any]) -> str | None:
+    """Why the playground must not start with this configuration, in one line; None if it may.
+
+    create_app raises it, and gunicorn.conf.py says it before any worker starts.
+    """
+    if not config.get("REDIS_URL"):
+        return None
+    if not config.get("SECRET_KEY"):
+        # Each worker would sign sessions and CSRF tokens with a key of its own: a form sent to one
+        # worker and checked by another would fail.
+        return (
+            "FLASK_REDIS_URL is set but FLASK_SECRET_KEY is not: every worker must sign sessions "
+            "with the same key, so set FLASK_SECRET_KEY (for example to the output of "
+            "`python -c 'import secrets; print(secrets.token_hex(32))'`)."
+        )
+    if importlib.util.find_spec("redis") is None:
+        return (
+            "FLASK_REDIS_URL is set, but the Redis client is not installed: run `pip install -r "
+            "requirements-deploy.txt` (or `pip install 'flask-status-playground[deploy]'`)."
+        )
+    return None
+
+
 def open_store(app: Flask) -> Store:
     """The store the configuration asks for: Redis with REDIS_URL (FLASK_REDIS_URL), memory otherwise."""
     url = app.config.get("REDIS_URL")
     if url:
-        try:
-            from .redis_store import RedisStore
-        except ImportError as missing:
-            raise UnsafeConfiguration(
-                "FLASK_REDIS_URL is set, but the Redis client is not installed: run `pip install -r "
-                "requirements-deploy.txt` (or `pip install 'flask-status-playground[deploy]'`)."
-            ) from missing
+        from .redis_store import RedisStore
+
         return RedisStore(app, url)
     from .memory import MemoryStore
 

@@ -182,16 +182,12 @@ class Pipe:
         while (parsed := parse_reply(self._replies)) is not None:
             reply, used = parsed
             del self._replies[:used]
+            with self._lock:
+                what = self._inflight.popleft()
             if isinstance(reply, RedisReplyError):
-                with self._lock:
-                    what = self._inflight.popleft()
-                self._lost([what])
+                self._lost([what])  # written again through the queue
             else:
-                with self._lock:
-                    what = self._inflight[0]
                 self._acknowledged(what, reply)
-                with self._lock:
-                    self._inflight.popleft()
             with self._lock:
                 self._done += 1
                 self._lock.notify_all()

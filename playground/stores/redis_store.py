@@ -32,7 +32,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
-import redis  # requirements-deploy.txt; open_store says what to run when it is missing
+import redis  # requirements-deploy.txt; stores.refusal says what to run when it is missing
 from flask import Flask
 
 from ..recorder import Exchange
@@ -603,7 +603,7 @@ class RedisStore:
     def teacher_key(self) -> str:
         """FLASK_TEACHER_KEY if set; else one key for every process, made by whichever asks first."""
         if self._teacher_key is None:
-            self._teacher_key = shared_teacher_key(self.redis, self.keys["teacher"], self.read)
+            self._teacher_key = self.read(lambda r: shared_teacher_key(r, self.keys["teacher"]))
         return self._teacher_key
 
     def close(self) -> None:
@@ -624,12 +624,7 @@ class RedisStore:
         return health
 
 
-def shared_teacher_key(client: "redis.Redis", key: str, read: Callable | None = None) -> str:
+def shared_teacher_key(client: "redis.Redis", key: str) -> str:
     """The teacher's key in Redis: set once (SET NX), then read by every process."""
-
-    def get_or_set(r: "redis.Redis") -> bytes:
-        r.set(key, secrets.token_urlsafe(18), nx=True)
-        return r.get(key)
-
-    value = read(get_or_set) if read is not None else get_or_set(client)
-    return value.decode()
+    client.set(key, secrets.token_urlsafe(18), nx=True)
+    return client.get(key).decode()
