@@ -42,6 +42,10 @@ DEFAULTS: dict[str, Any] = {
     # CSRF is checked by the playground's own blueprints (csrf.protect_own_routes), not by a hook on
     # every request: the endpoints take no token, and need not pay for the check.
     "WTF_CSRF_CHECK_DEFAULT": False,
+    # The session (the teacher's, the CSRF token's) travels only with requests this site's own
+    # pages make: never with one from another site, nor from the code lab's opaque-origin sandbox.
+    "SESSION_COOKIE_SAMESITE": "Strict",
+    "SESSION_COOKIE_HTTPONLY": True,
 }
 
 

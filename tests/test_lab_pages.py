@@ -42,26 +42,54 @@ def test_pyodide_is_served_from_this_server_and_cached_for_good(client: FlaskCli
     assert client.get(f"/lab/assets/{PYODIDE_VERSION}/../../etc/passwd").status_code == 404
 
 
-def test_only_the_webassembly_worker_may_compile_webassembly(client: FlaskClient) -> None:
-    worker = client.get("/lab/worker.js").headers["Content-Security-Policy"]
+def test_only_the_sandbox_may_compile_webassembly(client: FlaskClient) -> None:
+    sandbox = client.get("/lab/sandbox").headers["Content-Security-Policy"]
     page = client.get("/lab").headers["Content-Security-Policy"]
-    assert "'wasm-unsafe-eval'" in worker and "'wasm-unsafe-eval'" not in page
-    assert "'unsafe-eval'" not in worker.replace("'wasm-unsafe-eval'", "")
+    assert "'wasm-unsafe-eval'" in sandbox and "'wasm-unsafe-eval'" not in page
+    assert "'unsafe-eval'" not in sandbox.replace("'wasm-unsafe-eval'", "")
 
 
-def test_the_lab_serves_only_the_playgrounds_own_modules_it_needs(app: Flask, client: FlaskClient) -> None:
-    assert b"class Recorder" in client.get("/lab/python/recorder.py").data
-    assert b"def run(" in client.get("/lab/python/lab/runtime.py").data
-    for name in ("__init__.py", "classroom/teacher.py", "../requirements.txt"):
-        assert client.get(f"/lab/python/{name}").status_code == 404
+def test_the_sandbox_is_an_opaque_origin_that_reaches_only_the_labs_files(client: FlaskClient) -> None:
+    response = client.get("/lab/sandbox")
+    policy = {
+        name: value.strip()
+        for name, _, value in (d.strip().partition(" ") for d in response.headers["Content-Security-Policy"].split(";"))
+    }
+    assert policy["sandbox"] == "allow-scripts"  # no allow-same-origin: an opaque origin
+    assert policy["default-src"] == "'none'"
+    # It may fetch the lab's own files, and nothing else: not a page, not the API, not another host.
+    assert policy["connect-src"].split() == [
+        "http://localhost/lab/worker.js",
+        f"http://localhost/lab/assets/{PYODIDE_VERSION}/",
+        "http://localhost/lab/python/",
+    ]
+    assert policy["frame-ancestors"] == "http://localhost"
+    assert response.headers["Cross-Origin-Embedder-Policy"] == "require-corp"
 
 
-def test_a_tarball_with_another_hash_is_refused(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    import io
+def test_the_lab_page_is_cross_origin_isolated(client: FlaskClient) -> None:
+    headers = client.get("/lab").headers
+    assert headers["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert headers["Cross-Origin-Embedder-Policy"] == "require-corp"
 
-    from playground.lab import fetch
 
-    monkeypatch.setattr(fetch.urllib.request, "urlopen", lambda *a, **k: io.BytesIO(b"not pyodide"))
-    with pytest.raises(SystemExit, match="not the pinned"):
-        fetch.fetch_pyodide(tmp_path / "pyodide")
-    assert not (tmp_path / "pyodide").exists()
+def test_the_sandboxs_files_are_shared_with_its_opaque_origin_and_nothing_else_is(client: FlaskClient) -> None:
+    for path in (
+        "/lab/sandbox.js",
+        "/lab/worker.js",
+        "/lab/python/recorder.py",
+        f"/lab/assets/{PYODIDE_VERSION}/pyodide/pyodide.mjs",
+    ):
+        headers = client.get(path).headers
+        assert headers["Access-Control-Allow-Origin"] == "*", path
+        assert headers["Cross-Origin-Resource-Policy"] == "cross-origin", path
+        assert "Access-Control-Allow-Credentials" not in headers
+    for path in ("/lab", "/log", "/api/exchanges", "/"):
+        assert "Access-Control-Allow-Origin" not in client.get(path).headers, path
+
+
+def test_the_session_cookie_is_same_site_strict(app: Flask) -> None:
+    # The home page carries a CSRF token, so it starts the session: its cookie stays on this site.
+    cookies = app.test_client().get("/").headers.getlist("Set-Cookie")
+    assert cookies, "the home page sets the session cookie"
+    assert all("SameSite=Strict" in cookie and "HttpOnly" in cookie for cookie in cookies)

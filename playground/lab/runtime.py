@@ -6,6 +6,7 @@ explained by the same code. Flask's test_client() calls the app: no socket, no t
 It runs in CPython too, which is how tests/test_lab_runtime.py checks it.
 """
 
+import ast
 import io
 import linecache
 import logging
@@ -29,8 +30,43 @@ RUN_SKIPPED = (
 )
 
 
+MAIN_SKIPPED = (
+    'The block under if __name__ == "__main__": did not run: here your file is imported as a module '
+    "(as flask run imports it), so its name is not __main__. On your own computer, python app.py runs "
+    "that block, and its app.run() starts the development server."
+)
+
+
 def _skip_run(self: Flask, *args: Any, **kwargs: Any) -> None:
     _notes.append(RUN_SKIPPED)
+
+
+def _has_main_block(tree: ast.Module) -> bool:
+    """Whether the file ends, as many do, with ``if __name__ == "__main__":``."""
+    for node in tree.body:
+        if isinstance(node, ast.If) and isinstance(node.test, ast.Compare):
+            names = [node.test.left, *node.test.comparators]
+            texts = {getattr(name, "id", None) or getattr(name, "value", None) for name in names}
+            if texts == {"__name__", "__main__"}:
+                return True
+    return False
+
+
+def highlight_tokens(code: str) -> list[list[str]]:
+    """The code as Pygments' tokens, ``[css class, text]``: the page builds the coloured spans itself.
+
+    The same lexer and the same class names as the server's highlighted source (HtmlFormatter), so
+    the same stylesheet colours both; the texts joined are exactly the code.
+    """
+    from pygments.lexers import PythonLexer
+    from pygments.token import STANDARD_TYPES
+
+    tokens = []
+    for kind, text in PythonLexer(stripnl=False, ensurenl=False).get_tokens(code):
+        while kind not in STANDARD_TYPES:
+            kind = kind.parent
+        tokens.append([STANDARD_TYPES[kind], text])
+    return tokens
 
 
 _notes: list[str] = []
@@ -50,6 +86,8 @@ def run(code: str, request: dict[str, Any]) -> dict[str, Any]:
         compiled = compile(code, FILENAME, "exec")
     except SyntaxError as error:
         return {"kind": "syntax_error", "line": error.lineno, "column": error.offset, "message": error.msg}
+    if _has_main_block(ast.parse(code)):
+        _notes.append(MAIN_SKIPPED)
     linecache.cache[FILENAME] = (len(code), None, code.splitlines(keepends=True), FILENAME)
     module = types.ModuleType("app")
     module.__file__ = FILENAME

@@ -26,6 +26,11 @@ const progress = document.querySelector("[data-lab-progress]");
 const serverLog = document.querySelector("[data-server-log]");
 const compareView = document.querySelector("[data-compare-view]");
 const forms = Array.from(document.querySelectorAll("[data-lab-form]"));
+const linkWarning = document.querySelector("[data-link-warning]");
+const linkError = document.querySelector("[data-link-error]");
+const MAX_LINK_BYTES = Number(layout.dataset.maxLinkBytes);
+// A deflated file is never much larger than the file; in base64, four characters for three bytes.
+const MAX_PACKED_CHARACTERS = Math.ceil((MAX_LINK_BYTES * 1.01 + 64) / 3) * 4;
 
 // -- The editor: a textarea, with line numbers, Pygments' colours behind it, and the deciding line ---
 
@@ -58,10 +63,31 @@ function markLine(line, kind = "deciding") {
   mark.dataset.line = String(line);
 }
 
-code.addEventListener("input", refreshEditor);
+code.addEventListener("input", () => {
+  refreshEditor();
+  linkWarning.hidden = true;
+});
 code.addEventListener("scroll", syncScroll);
+// Tab indents, Shift+Tab removes indentation; Esc, then Tab or Shift+Tab, moves on (as code
+// editors on the web do), so the keyboard is never trapped here.
+let escaped = false;
+code.addEventListener("blur", () => {
+  escaped = false;
+});
 code.addEventListener("keydown", (event) => {
-  if (event.key === "Tab" && !event.ctrlKey && !event.metaKey && !event.altKey) {
+  if (event.key === "Escape") {
+    escaped = true;
+    return;
+  }
+  if (event.key === "Tab" && escaped) {
+    escaped = false;
+    return; // the browser moves the focus
+  }
+  escaped = false;
+  if (event.key === "Tab" && event.shiftKey && !event.ctrlKey && !event.metaKey && !event.altKey) {
+    event.preventDefault();
+    dedent();
+  } else if (event.key === "Tab" && !event.ctrlKey && !event.metaKey && !event.altKey) {
     event.preventDefault();
     document.execCommand("insertText", false, "    ");
   } else if (event.key === "Enter" && !event.ctrlKey && !event.metaKey) {
@@ -74,86 +100,255 @@ code.addEventListener("keydown", (event) => {
   }
 });
 
+/** Remove up to four spaces from the start of the line the cursor is on. */
+function dedent() {
+  const lineStart = code.value.lastIndexOf("\n", code.selectionStart - 1) + 1;
+  const spaces = code.value.slice(lineStart).match(/^ {1,4}/)?.[0].length ?? 0;
+  if (!spaces) return;
+  const [start, end] = [code.selectionStart, code.selectionEnd];
+  code.setSelectionRange(lineStart, lineStart + spaces);
+  document.execCommand("delete");
+  code.setSelectionRange(Math.max(lineStart, start - spaces), Math.max(lineStart, end - spaces));
+}
+
 function setCode(text) {
   code.value = text;
   refreshEditor();
 }
 
-// -- Python, in a worker: loaded once, restarted after a run that takes too long ---------------------
+// -- Python, in a sandbox: an opaque-origin frame whose worker answers one request at a time -------
+//
+// The learner's code (or a stranger's, from a link) runs in a Web Worker inside an
+// `<iframe sandbox="allow-scripts">` (static/js/lab-sandbox.js): no cookie, no same-origin read, no
+// way into this page but messages of plain data through one port. A message that answers no
+// pending request of this page retires that sandbox. A spare sandbox loads beside the active one,
+// so a stop, a Reset or a crash is followed by a ready Python at once.
 
-let worker = null;
-let ready = null;
+const STEPS = {
+  downloading: (data) => `Downloading Python: ${formatBytes(data.loaded)} of ${formatBytes(data.total)}`,
+  starting: () => "Starting Python (the download is done)…",
+  importing: () => "Importing Flask and the playground's explainer…",
+};
 let nextId = 0;
-const pending = new Map();
-let highlightTimer = null;
 
-function startWorker() {
-  if (!config) return;
-  worker = new Worker(layout.dataset.worker, { type: "module" });
-  ready = new Promise((resolve, reject) => {
-    worker.addEventListener("message", ({ data }) => {
-      if (data.type === "progress") {
-        progress.max = data.total;
-        progress.value = data.loaded;
-        status.textContent = `Loading Python: ${formatBytes(data.loaded)} of ${formatBytes(data.total)}`;
-        for (const send of document.querySelectorAll("[data-send]")) send.textContent = "Send (loading Python…)";
-      } else if (data.type === "ready") {
-        layout.dataset.loadTimings = JSON.stringify(data.timings);
-        status.textContent = "Python is ready: edit the code and press Send.";
-        progress.hidden = true;
-        for (const send of document.querySelectorAll("[data-send]")) send.textContent = "Send";
-        resolve();
-        requestHighlight();
-      } else if (data.type === "failed") {
-        status.textContent = `Python could not start (${data.message}). Run make lab, then reload.`;
-        reject(new Error(data.message));
-      } else if (data.type === "result" || data.type === "highlighted") {
-        pending.get(data.id)?.(data);
-        pending.delete(data.id);
-      }
+class Sandbox {
+  constructor(onProgress) {
+    this.onProgress = onProgress;
+    this.pending = new Map();
+    this.state = "loading";
+    this.ready = new Promise((resolve, reject) => {
+      this.resolveReady = resolve;
+      this.rejectReady = reject;
     });
-  });
-  ready.catch(() => {});
-  worker.postMessage({ type: "load", config });
+    this.ready.catch(() => {});
+    this.frame = document.createElement("iframe");
+    this.frame.setAttribute("sandbox", "allow-scripts");
+    this.frame.setAttribute("allow", "cross-origin-isolated");
+    this.frame.title = "The code lab's Python";
+    this.frame.className = "lab-sandbox";
+    this.frame.hidden = true;
+    this.frame.dataset.labSandbox = "";
+    this.frame.addEventListener("load", () => this.connect(), { once: true });
+    this.frame.src = layout.dataset.sandbox;
+    document.body.append(this.frame);
+  }
+
+  connect() {
+    const channel = new MessageChannel();
+    this.port = channel.port1;
+    this.port.addEventListener("message", ({ data }) => this.receive(data));
+    this.port.start();
+    this.frame.contentWindow.postMessage({ type: "connect" }, "*", [channel.port2]);
+    this.port.postMessage({ type: "start", config });
+  }
+
+  /** Data from the sandbox: each message must answer what this page is waiting for. */
+  receive(data) {
+    const type = data?.type;
+    if (this.state === "loading" && type === "progress") {
+      if (STEPS[data.step]) this.onProgress?.(data);
+    } else if (this.state === "loading" && type === "ready") {
+      this.state = "ready";
+      this.timings = data.timings;
+      this.resolveReady();
+    } else if (this.state === "loading" && type === "failed") {
+      this.state = "failed";
+      this.rejectReady(new Error(String(data.message)));
+    } else if (this.state === "ready" && type === "answer" && this.pending.has(data.id)) {
+      const resolve = this.pending.get(data.id);
+      this.pending.delete(data.id);
+      resolve(data);
+    } else if (this.state !== "retired") {
+      this.retire({ kind: "misbehaved" });
+      onMisbehaved(this);
+    }
+  }
+
+  ask(message) {
+    const id = ++nextId;
+    return new Promise((resolve) => {
+      this.pending.set(id, resolve);
+      this.port.postMessage({ ...message, id });
+    });
+  }
+
+  /** Stop it for good: the frame goes, and its worker with it. */
+  retire(result) {
+    this.state = "retired";
+    this.rejectReady(new Error("retired"));
+    this.frame.remove();
+    for (const resolve of this.pending.values()) resolve({ result });
+    this.pending.clear();
+  }
 }
 
-function ask(message) {
-  const id = ++nextId;
-  return new Promise((resolve) => {
-    pending.set(id, resolve);
-    worker.postMessage({ ...message, id });
-  });
+let active = null;
+let spare = null;
+let highlightTimer = null;
+
+function showProgress(data) {
+  progress.max = data.total;
+  progress.value = data.loaded;
+  status.textContent = STEPS[data.step](data);
+}
+
+/** The sandbox that answers the next Send; say what it is doing until it is ready. */
+function activate(sandbox) {
+  active = sandbox;
+  sandbox.onProgress = showProgress;
+  if (sandbox.state === "loading") {
+    status.textContent = "Starting a fresh Python…";
+    progress.hidden = false;
+    for (const send of document.querySelectorAll("[data-send]")) send.textContent = "Send (loading Python…)";
+  }
+  sandbox.ready.then(
+    () => {
+      if (active !== sandbox) return;
+      layout.dataset.loadTimings = JSON.stringify(sandbox.timings);
+      status.textContent = "Python is ready: edit the code and press Send.";
+      progress.hidden = true;
+      for (const send of document.querySelectorAll("[data-send]")) send.textContent = "Send";
+      requestHighlight();
+      spare ??= new Sandbox(null); // warm, for the next stop or Reset
+    },
+    (error) => {
+      if (active === sandbox && sandbox.state === "failed") {
+        status.textContent = `Python could not start (${error.message}). Run make lab, then reload.`;
+      }
+    },
+  );
+}
+
+/** Retire the active sandbox and put the spare (or a new one) in its place. */
+function replaceActive(result) {
+  active.retire(result);
+  const next = spare ?? new Sandbox(null);
+  spare = null;
+  activate(next);
+}
+
+function onMisbehaved(sandbox) {
+  if (sandbox === spare) {
+    spare = new Sandbox(null);
+  } else if (sandbox === active) {
+    const next = spare ?? new Sandbox(null);
+    spare = null;
+    activate(next);
+    showMistake(MISBEHAVED, null);
+  }
+}
+
+function startPython() {
+  if (!config) return;
+  activate(new Sandbox(showProgress));
 }
 
 function requestHighlight() {
   clearTimeout(highlightTimer);
   highlightTimer = setTimeout(async () => {
-    if (!worker || !(await ready.then(() => true, () => false))) return;
+    const sandbox = active;
+    if (!sandbox || sandbox.state !== "ready") return;
     const text = code.value;
-    const answer = await ask({ type: "highlight", code: text });
-    // Pygments escaped the source: its HTML is safe to show (as on every page's source view).
-    if (code.value === text) highlight.innerHTML = `${answer.html}\n`;
+    const { result } = await sandbox.ask({ type: "highlight", code: text });
+    if (code.value === text && result?.kind === "tokens") paint(text, result.tokens);
   }, 150);
 }
 
-/** Run the code against one request; an endless loop is stopped after 5 s and Python restarted. */
+/** Colour the editor from Pygments' tokens: spans this page builds, the texts as text. */
+function paint(text, tokens) {
+  if (!Array.isArray(tokens) || tokens.map((token) => token?.[1]).join("") !== text) return;
+  const spans = tokens.map(([kind, piece]) => {
+    if (!/^[a-z0-9]{1,4}$/.test(kind)) return piece;
+    const span = document.createElement("span");
+    span.className = kind;
+    span.textContent = piece;
+    return span;
+  });
+  highlight.replaceChildren(...spans, "\n");
+}
+
+const MISBEHAVED =
+  "Stopped: your code sent this page a message of its own. The lab took no notice, stopped that Python and is starting a fresh one.";
+const STOPPED = "Stopped after 5 s: your code ran too long (an endless loop?). A fresh Python is starting.";
+
+/** Run the code against one request; a run that does not answer in 5 s is stopped, Python replaced. */
 async function runCode(request) {
-  await ready;
-  const message = { type: "run", code: code.value, request };
+  const sandbox = active;
+  try {
+    await sandbox.ready;
+  } catch {
+    return { kind: sandbox.state === "retired" ? "misbehaved" : "unavailable" };
+  }
+  status.textContent = "Running your code…";
   let timer;
   const timeout = new Promise((resolve) => {
     timer = setTimeout(() => resolve({ stopped: true }), RUN_LIMIT_MS);
   });
-  const outcome = await Promise.race([ask(message), timeout]);
+  const outcome = await Promise.race([sandbox.ask({ type: "run", code: code.value, request }), timeout]);
   clearTimeout(timer);
   if (outcome.stopped) {
-    worker.terminate();
-    for (const resolve of pending.values()) resolve({ result: { kind: "stopped" } });
-    pending.clear();
-    startWorker();
+    if (active === sandbox) replaceActive({ kind: "stopped" });
     return { kind: "stopped" };
   }
-  return { ...outcome.result, durationMs: outcome.durationMs ?? 0 };
+  const result = answerFrom(outcome.result);
+  if (["memory", "crashed", "misbehaved"].includes(result.kind) && active === sandbox) replaceActive(result);
+  if (active === sandbox) status.textContent = "Python is ready: edit the code and press Send.";
+  return { ...result, durationMs: Number(outcome.durationMs) || 0 };
+}
+
+/** What the sandbox answered, as plain data of the expected shapes: nothing else gets through. */
+function answerFrom(raw) {
+  const text = (value) => (typeof value === "string" ? value : "");
+  const line = (value) => (Number.isInteger(value) && value > 0 ? value : null);
+  const kind = text(raw?.kind);
+  if (kind === "answer") {
+    const headers = Array.isArray(raw.headers)
+      ? raw.headers.filter((pair) => Array.isArray(pair) && pair.length === 2).map(([n, v]) => [text(n), text(v)])
+      : [];
+    const e = raw.explanation && typeof raw.explanation === "object" ? raw.explanation : null;
+    const explanation = e && Object.fromEntries(
+      Object.entries(e)
+        .filter(([name]) => name !== "source_html")
+        .map(([name, value]) => [name, typeof value === "number" || typeof value === "boolean" ? value : value == null ? null : text(value)]),
+    );
+    return {
+      kind,
+      status: Number.isInteger(raw.status) ? raw.status : 0,
+      statusText: text(raw.statusText),
+      headers,
+      body: text(raw.body),
+      explanation,
+      serverLog: text(raw.serverLog),
+      notes: Array.isArray(raw.notes) ? raw.notes.map(text) : [],
+    };
+  }
+  if (kind === "syntax_error" || kind === "error") {
+    return { kind, line: line(raw.line), column: line(raw.column), message: text(raw.message) };
+  }
+  if (["memory", "crashed", "misbehaved", "stopped", "unavailable"].includes(kind)) {
+    return { kind, message: text(raw?.message) };
+  }
+  return { kind: "misbehaved" };
 }
 
 // -- Sending --------------------------------------------------------------------------------------
@@ -167,19 +362,31 @@ function describe(form) {
   });
 }
 
+/** Say that the learner's code gave no answer, and why: in the Response, by the editor, in the line. */
 function showMistake(message, line) {
   codeError.hidden = false;
   codeError.textContent = message;
   markLine(line, "mistake");
   showFailure(views.response, new Error(message));
+  part(views.response, "placeholder").textContent = `No answer: ${message}`;
   clearExplanation(views.explanation, "Your code did not answer, so there is nothing to explain.");
 }
+
+const NO_ANSWER = {
+  stopped: () => STOPPED,
+  misbehaved: () => MISBEHAVED,
+  memory: () =>
+    `Stopped: your code asked for more than ${layout.dataset.memoryCeiling} MiB, the lab's memory ceiling. A fresh Python is starting.`,
+  crashed: (result) => `Python itself failed while running your code (${result.message}). A fresh Python is starting.`,
+  unavailable: () => "Python is not available in this page: run make lab, then reload.",
+};
 
 function show(result) {
   codeError.hidden = true;
   serverLog.hidden = true;
-  if (result.kind === "stopped") {
-    showMistake("Stopped after 5 s: your code ran too long (an endless loop?). A fresh Python is starting.", null);
+  compareView.hidden = true; // a comparison belongs to the answer it was made with
+  if (NO_ANSWER[result.kind]) {
+    showMistake(NO_ANSWER[result.kind](result), null);
     return;
   }
   if (result.kind === "syntax_error") {
@@ -194,7 +401,7 @@ function show(result) {
   showResponse(views.response, {
     status: result.status,
     statusText: result.statusText,
-    version: "test_client",
+    version: "your code, in this browser",
     headers: result.headers,
     body,
     bodyBytes: new TextEncoder().encode(body).byteLength,
@@ -210,12 +417,18 @@ function show(result) {
     showExplanation(views.explanation, { response: { status: result.status }, explanation: result.explanation });
     part(views.explanation, "source-caption").textContent = "The view is your code, in the editor: its deciding line is marked there.";
     markLine(result.explanation.source_file === "app.py" ? result.explanation.line_number : null);
+  } else {
+    clearExplanation(views.explanation, "Your code answered, but no view of it ran: nothing to explain.");
   }
 }
 
+const SAME_REQUEST_NOTE =
+  "These commands send the same request to this server, where the tutorial's unchanged code answers: not your code, which runs only in this browser.";
+
 async function send(form) {
   const request = describe(form);
-  showRequest(views.request, request);
+  linkWarning.hidden = true;
+  showRequest(views.request, { ...request, origin: SAME_REQUEST_NOTE });
   clearExplanation(views.explanation, "Waiting for your code's answer…");
   views.response.setAttribute("aria-busy", "true");
   performance.mark("lab:send");
@@ -223,7 +436,7 @@ async function send(form) {
   show(result);
   requestAnimationFrame(() => performance.measure("lab:send-to-answer", "lab:send"));
   views.response.removeAttribute("aria-busy");
-  history.pushState({ form: form.id, code: code.value, result }, "", await linkFor(code.value));
+  history.pushState({ form: form.id, code: code.value, result, sent: true }, "", await linkFor(code.value));
 }
 
 // -- Compare with the server: the same request to the tutorial's unchanged code --------------------
@@ -275,32 +488,63 @@ async function squeeze(text) {
   return btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
 }
 
+class LinkTooLarge extends Error {}
+
+/** The code of a #code= link: decoding stops at the lab's limit, so a small link cannot inflate. */
 async function unsqueeze(packed) {
+  if (packed.length > MAX_PACKED_CHARACTERS) throw new LinkTooLarge();
   const binary = atob(packed.replaceAll("-", "+").replaceAll("_", "/"));
   const bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0));
-  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
-  return new Response(stream).text();
+  const reader = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate-raw")).getReader();
+  const chunks = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_LINK_BYTES) {
+      reader.cancel();
+      throw new LinkTooLarge();
+    }
+    chunks.push(value);
+  }
+  return new TextDecoder("utf-8", { fatal: true }).decode(await new Blob(chunks).arrayBuffer());
 }
 
 async function linkFor(text) {
   return text === listings[listing.value] ? `${location.pathname}?listing=${listing.value}` : `${location.pathname}?listing=${listing.value}#code=${await squeeze(text)}`;
 }
 
+let restoring = 0;
+
+/** Show the code of the page's URL (the listing, or a #code= link); the latest call wins. */
 async function restore() {
+  const mine = ++restoring;
   const params = new URLSearchParams(location.search);
   if (listings[params.get("listing")]) listing.value = params.get("listing");
   const packed = location.hash.startsWith("#code=") ? location.hash.slice(6) : null;
+  linkWarning.hidden = true;
   try {
-    setCode(packed ? await unsqueeze(packed) : listings[listing.value]);
-  } catch {
+    const text = packed ? await unsqueeze(packed) : listings[listing.value];
+    if (mine !== restoring) return false;
+    setCode(text);
+    // Code somebody else wrote: say so until the learner edits it or sends it.
+    linkWarning.hidden = !packed || text === listings[listing.value] || history.state?.sent;
+  } catch (error) {
+    if (mine !== restoring) return false;
     setCode(listings[listing.value]);
-    status.textContent = "The link's code could not be read: here is the tutorial's.";
+    linkError.hidden = false;
+    linkError.textContent =
+      error instanceof LinkTooLarge
+        ? `This link's code is over ${MAX_LINK_BYTES / 1024} KB, the lab's limit for one file: it was not opened. Here is the tutorial's code.`
+        : "This link's code could not be read: here is the tutorial's code.";
   }
+  return true;
 }
 
 window.addEventListener("popstate", async (event) => {
-  await restore();
-  if (event.state?.result) show(event.state.result);
+  const state = event.state;
+  if ((await restore()) && state?.result) show(state.result);
 });
 
 // -- Wiring ---------------------------------------------------------------------------------------
@@ -324,14 +568,26 @@ document.addEventListener("keydown", (event) => {
     send(form);
   }
 });
+let shownListing = listing.value;
 listing.addEventListener("change", async () => {
+  const edited = code.value !== listings[shownListing];
+  const choice = listing.options[listing.selectedIndex].text;
+  if (edited && !confirm(`Switch to the ${choice.toLowerCase()}? Your edits to app.py will be lost.`)) {
+    listing.value = shownListing;
+    return;
+  }
+  shownListing = listing.value;
   setCode(listings[listing.value]);
   history.replaceState(null, "", await linkFor(code.value));
 });
 document.querySelector("[data-reset]").addEventListener("click", async () => {
   setCode(listings[listing.value]);
+  linkWarning.hidden = true;
+  // A fresh Python too: nothing an earlier file changed in this one stays.
+  if (active?.state === "ready" && spare) replaceActive({ kind: "reset" });
   history.pushState(null, "", await linkFor(code.value));
 });
 enableCopy(views.request);
-startWorker(); // first: Python loads while the page restores the code from its link
+startPython(); // first: Python loads while the page restores the code from its link
 await restore();
+shownListing = listing.value;

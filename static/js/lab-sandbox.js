@@ -1,0 +1,103 @@
+// The code lab's sandbox frame: an opaque origin (served with `sandbox allow-scripts`) that starts the
+// learner's Python in a worker and passes plain data between it and the page, through one port.
+//
+// The worker runs a stranger's code. After each answer it blocks on Atomics.wait, so nothing it left
+// behind (a timer, a handler) ever runs; it wakes only when this frame hands it the next request
+// through shared memory. A message from the worker that is not the answer to the pending request,
+// signed with this frame's nonce, stops it at once, and the page is told so.
+
+(() => {
+  const REQUEST_BYTES = 4 * 1024 * 1024; // a request: the code (64 KB at most) and a form's values
+  const STATES = { idle: 0, request: 1 };
+  let port = null;
+  let worker = null;
+  let nonce = null;
+  let ready = false;
+  let control = null; // Int32Array on shared memory: [state, length]
+  let bytes = null; // Uint8Array on shared memory: the request, as JSON
+  let current = null; // the id of the request the worker is answering
+  const queue = [];
+  const encoder = new TextEncoder();
+
+  function tell(message) {
+    port?.postMessage(message);
+  }
+
+  function misbehaved(reason) {
+    worker?.terminate();
+    worker = null;
+    tell({ type: "misbehaved", reason });
+  }
+
+  function next() {
+    if (!ready || current !== null || !queue.length || !worker) return;
+    const request = queue.shift();
+    const encoded = encoder.encode(JSON.stringify(request));
+    if (encoded.byteLength > REQUEST_BYTES) {
+      tell({ type: "answer", id: request.id, result: { kind: "error", message: "The request is too large for the lab." } });
+      next();
+      return;
+    }
+    current = request.id;
+    bytes.set(encoded);
+    Atomics.store(control, 1, encoded.byteLength);
+    Atomics.store(control, 0, STATES.request);
+    Atomics.notify(control, 0);
+  }
+
+  function fromWorker({ data }) {
+    if (!data || data.nonce !== nonce) {
+      misbehaved("a message the lab did not ask for");
+      return;
+    }
+    if (!ready && data.type === "progress") {
+      tell({ type: "progress", loaded: Number(data.loaded), total: Number(data.total), step: String(data.step ?? "") });
+    } else if (!ready && data.type === "ready") {
+      ready = true;
+      tell({ type: "ready", timings: data.timings });
+      next();
+    } else if (!ready && data.type === "failed") {
+      tell({ type: "failed", message: String(data.message) });
+    } else if (ready && data.type === "answer" && current !== null && data.id === current) {
+      current = null;
+      tell({ type: "answer", id: data.id, result: data.result, durationMs: Number(data.durationMs) || 0 });
+      next();
+    } else {
+      misbehaved("a message the lab did not ask for");
+    }
+  }
+
+  async function start(config) {
+    const script = await (await fetch(config.worker)).text();
+    const url = URL.createObjectURL(new Blob([script], { type: "text/javascript" }));
+    worker = new Worker(url);
+    const shared = new SharedArrayBuffer(8 + REQUEST_BYTES);
+    control = new Int32Array(shared, 0, 2);
+    bytes = new Uint8Array(shared, 8);
+    nonce = Array.from(crypto.getRandomValues(new Uint32Array(4)), (n) => n.toString(16)).join("");
+    worker.addEventListener("message", fromWorker);
+    worker.addEventListener("message", () => URL.revokeObjectURL(url), { once: true });
+    worker.addEventListener("error", (event) => tell({ type: "failed", message: String(event.message ?? "the worker stopped") }));
+    worker.postMessage({ type: "load", config, shared, nonce });
+  }
+
+  function fromPage({ data }) {
+    if (data?.type === "start" && !worker) {
+      if (!self.crossOriginIsolated) {
+        tell({ type: "failed", message: "this browser did not isolate the lab's sandbox (Cross-Origin-Embedder-Policy)" });
+        return;
+      }
+      start(data.config).catch((error) => tell({ type: "failed", message: String(error?.message ?? error) }));
+    } else if ((data?.type === "run" || data?.type === "highlight") && Number.isInteger(data.id)) {
+      queue.push(data);
+      next();
+    }
+  }
+
+  window.addEventListener("message", (event) => {
+    if (port || event.source !== window.parent || event.data?.type !== "connect" || !event.ports[0]) return;
+    port = event.ports[0];
+    port.addEventListener("message", fromPage);
+    port.start();
+  });
+})();
