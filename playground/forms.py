@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 from flask_wtf import FlaskForm
 from werkzeug.exceptions import default_exceptions
+from werkzeug.http import parse_options_header
 from wtforms import (
     BooleanField,
     Field,
@@ -139,8 +140,31 @@ UNSAFE_HEADERS = {
     "strict-transport-security": "it would bind this host to HTTPS in the learner's browser",
     "service-worker-allowed": "it would widen what a service worker may control on this site",
 }
-# Types a browser runs as script: with one, a page of this site could load the answer as code.
-SCRIPT_TYPES = re.compile(r"(?i)^\s*(?:text|application)/(?:x-)?(?:java|ecma)script|^\s*text/jscript")
+# The types an answer built here may declare: what a lesson on status codes needs, and none a
+# browser runs as script (the WHATWG MIME Sniffing standard's JavaScript MIME types, such as
+# text/livescript or application/x-ecmascript) or applies as a stylesheet. An allow-list, so a
+# type nobody thought of is refused too.
+TEACHING_TYPES = frozenset(
+    {
+        "text/plain",
+        "text/html",
+        "text/csv",
+        "text/markdown",
+        "text/xml",
+        "application/json",
+        "application/problem+json",
+        "application/xml",
+        "application/problem+xml",
+        "application/octet-stream",
+        "application/x-www-form-urlencoded",
+    }
+)
+# The file names a Content-Disposition may suggest: data a learner opens to read, never a program.
+TEACHING_EXTENSIONS = frozenset({"txt", "json", "csv", "md", "xml", "html", "htm", "log"})
+_MEDIA_TYPE = re.compile(
+    r"""\s*([!#$%&'*+\-.^_`|~0-9A-Za-z]+/[!#$%&'*+\-.^_`|~0-9A-Za-z]+)\s*"""
+    r"""(?:;\s*[!#$%&'*+\-.^_`|~0-9A-Za-z]+=(?:[!#$%&'*+\-.^_`|~0-9A-Za-z]+|"[^"\\]*")\s*)*"""
+)
 MAX_HEADERS = 30
 _TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
@@ -224,10 +248,47 @@ class HeaderLinesField(Field):
                     f"Location {value!r} is refused: a redirect stays on this server, so give a path "
                     "starting with /, such as /status/200."
                 )
-            if lower == "content-type" and SCRIPT_TYPES.search(value):
-                raise ValidationError(
-                    f"Content-Type {value!r} is refused: a page here could run the answer as a script."
-                )
+            if lower == "content-type" and (why := refused_content_type(value)):
+                raise ValidationError(why)
+            if lower == "content-disposition" and (why := refused_disposition(value)):
+                raise ValidationError(why)
+        if sum(name.lower() == "content-type" for name, _ in self.data or []) > 1:
+            raise ValidationError("Give one Content-Type: with two, a browser picks one of them itself.")
+
+
+def refused_content_type(value: str) -> str | None:
+    """Why a Content-Type is refused (not one of the teaching types, or not one type), or None."""
+    match = _MEDIA_TYPE.fullmatch(value)
+    if not match:
+        # A comma makes a list, and a browser takes the last type of a list: one type, one value.
+        return f"Content-Type {value!r} is refused: give one type, such as text/plain; charset=utf-8."
+    essence = match[1].lower()
+    if essence not in TEACHING_TYPES:
+        kinds = ", ".join(sorted(TEACHING_TYPES))
+        return (
+            f"Content-Type {essence} is refused: an answer built here may be one of {kinds}, so that no "
+            "page of this site could run it as a script or use it as a stylesheet."
+        )
+    return None
+
+
+def refused_disposition(value: str) -> str | None:
+    """Why a Content-Disposition is refused (it names a file that is not data), or None."""
+    disposition, options = parse_options_header(value)
+    if "," in value or disposition.lower() not in ("inline", "attachment"):
+        return f"Content-Disposition {value!r} is refused: give inline or attachment, with one filename."
+    for name in ("filename", "filename*"):
+        filename = options.get(name)
+        if filename is None:
+            continue
+        extension = filename.rpartition(".")[2].lower() if "." in filename else ""
+        if extension not in TEACHING_EXTENSIONS or not filename.isprintable() or "/" in filename or "\\" in filename:
+            kinds = ", ".join(f".{ext}" for ext in sorted(TEACHING_EXTENSIONS))
+            return (
+                f"Content-Disposition filename {filename!r} is refused: a shared link could make a learner "
+                f"save a program from this server. Name a file ending in one of {kinds}."
+            )
+    return None
 
 
 class RespondForm(FlaskForm):
