@@ -276,7 +276,13 @@ function requestHighlight() {
 
 /** Colour the editor from Pygments' tokens: spans this page builds, the texts as text. */
 function paint(text, tokens) {
-  if (!Array.isArray(tokens) || tokens.map((token) => token?.[1]).join("") !== text) return;
+  // Tokens that are not exactly the code (a rewritten highlighter) are refused: the text stays plain.
+  const exact = Array.isArray(tokens) && tokens.every((token) => typeof token?.[1] === "string");
+  if (!exact || tokens.map((token) => token[1]).join("") !== text) {
+    highlight.dataset.highlighted = "refused";
+    return;
+  }
+  highlight.dataset.highlighted = "coloured";
   const spans = tokens.map(([kind, piece]) => {
     if (!/^[a-z0-9]{1,4}$/.test(kind)) return piece;
     const span = document.createElement("span");

@@ -1,0 +1,258 @@
+"""The code lab runs a stranger's code safely, in Chromium: each attack a hostile student tried with a
+shared lab link, replayed through the real page, as the teacher (the strongest cookie there is).
+
+The code runs in a worker of an opaque-origin sandbox frame (static/js/lab-sandbox.js): it cannot
+send a request carrying the teacher's session, cannot read a page or the API, cannot put anything
+but text into the page, leaves nothing running after its answer, and a link cannot inflate past
+the lab's limit. docs/SECURITY.md, "The code lab", lists these tests beside the guarantees."""
+
+import base64
+import re
+import urllib.request
+import zlib
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask
+from playwright.sync_api import Browser, Page, expect
+
+from playground.lab import MAX_LINK_CODE_BYTES
+from playground.lab.listings import listing_code
+
+from .conftest import become_teacher
+
+LOADING = 60_000
+STUDENT_AGENT = "Period3-Laptop-17 (student's browser)"
+TUTORIAL = listing_code("tuple")
+
+
+def link_for(code: str) -> str:
+    """A shared lab link, made as the page makes one: raw deflate, then base64url."""
+    squeezer = zlib.compressobj(9, zlib.DEFLATED, -15)
+    packed = squeezer.compress(code.encode()) + squeezer.flush()
+    return "/lab#code=" + base64.urlsafe_b64encode(packed).decode().rstrip("=")
+
+
+def with_view(body: str, imports: str = "", setup: str = "") -> str:
+    """The tutorial's first listing with user_details()'s body replaced by ``body``."""
+    code = TUTORIAL.replace("from flask import", f"{imports}\nfrom flask import", 1)
+    decorator = code.index('@app.route("/userDetails"')
+    start = code.index("def user_details():")
+    end = code.index("\n\n", start)
+    indented = "\n".join(f"    {line}" for line in body.strip().splitlines())
+    return f"{code[:decorator]}{setup}{code[decorator:start]}def user_details():\n{indented}{code[end:]}"
+
+
+@pytest.fixture(scope="module")
+def teacher_lab(browser: Browser, live_server: str, live_app: Flask) -> Iterator[Page]:
+    """One teacher's browser with the lab open and Python ready, shared by this module's tests."""
+    context = browser.new_context(base_url=live_server, viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    become_teacher(page, live_app)
+    page.goto("/lab")
+    expect(page.get_by_role("status").filter(has_text="Python is ready")).to_be_visible(timeout=LOADING)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def server_requests(live_app: Flask) -> Iterator[list[tuple[str, str, bool]]]:
+    """Every request the server receives meanwhile: (method, path, whether it carried a cookie)."""
+    seen: list[tuple[str, str, bool]] = []
+    inner = live_app.wsgi_app
+
+    def recording(environ, start_response):
+        seen.append((environ["REQUEST_METHOD"], environ["PATH_INFO"], "HTTP_COOKIE" in environ))
+        return inner(environ, start_response)
+
+    live_app.wsgi_app = recording  # type: ignore[method-assign]
+    yield seen
+    live_app.wsgi_app = inner  # type: ignore[method-assign]
+
+
+def run(page: Page, code: str, *, expected: str) -> None:
+    """Put the code in the editor, send the User details form, and wait for the Response to show it."""
+    page.get_by_role("textbox", name="Code").fill(code)
+    form = page.get_by_role("form", name="User details")
+    for key, value in (("username", "sam"), ("firstname", "john"), ("lastname", "king")):
+        form.get_by_label(key, exact=True).fill(value)
+    form.get_by_role("button", name="Send").click()
+    expect(page.get_by_role("region", name="Response")).to_contain_text(expected, timeout=LOADING)
+
+
+def ready_again(page: Page) -> None:
+    expect(page.get_by_role("status").filter(has_text="Python is ready")).to_be_visible(timeout=LOADING)
+
+
+def test_a_students_code_run_by_the_teacher_reads_nothing_and_changes_nothing(
+    teacher_lab: Page, live_server: str, live_app: Flask, server_requests: list
+) -> None:
+    student = urllib.request.Request(
+        f"{live_server}/userDetails",
+        data=b"username=kim&firstname=Kim&lastname=Lee",
+        headers={"User-Agent": STUDENT_AGENT},
+    )
+    urllib.request.urlopen(student).read()
+    recorded = live_app.extensions["store"].log.newest(1)[-1]
+    server_requests.clear()  # from here on, only what the teacher's browser sends
+    # What the hostile student tried: synchronous XHR from the worker, with credentials, to read the
+    # teacher's /log (for its CSRF token) and the API (every student's address and browser), to clear
+    # the log and reset the predictions, and to post what it read where every student can see it.
+    attack = with_view(
+        f'''
+results = []
+for method, path in [("GET", "/log"), ("GET", "/api/exchanges"), ("POST", "/log/clear"),
+                     ("POST", "/api/predictions/reset"), ("POST", "/userDetails"), ("GET", "/teacher/x")]:
+    try:
+        xhr = js.XMLHttpRequest.new()
+        xhr.open(method, "{live_server}" + path, False)
+        xhr.withCredentials = True
+        xhr.send()
+        results.append(f"READ {{path}} {{xhr.status}} {{xhr.responseText[:3000]}}")
+    except Exception as error:
+        results.append(f"blocked {{path}}")
+try:
+    js.fetch("{live_server}/log/clear", js.JSON.parse('{{"method": "POST", "credentials": "include"}}'))
+except Exception:
+    results.append("blocked fetch")
+return "\\n".join(results), 201
+''',
+        imports="import js",
+    )
+    teacher_lab.goto(link_for(attack))
+    expect(teacher_lab.get_by_role("note").filter(has_text="This code came from a link")).to_be_visible()
+    ready_again(teacher_lab)
+    run(teacher_lab, attack, expected="blocked /teacher/x")
+    body = teacher_lab.get_by_role("region", name="Response").inner_text()
+    assert "READ" not in body
+    assert body.count("blocked") >= 6
+    assert STUDENT_AGENT not in body
+    # Nothing reached a page, the API or an endpoint: only the lab's own files, and none with a cookie
+    # from the sandbox (the fetch() above, if it had gone out, would have been a POST to /log/clear).
+    outside_the_lab = [(method, path) for method, path, _ in server_requests if not path.startswith("/lab")]
+    assert outside_the_lab == []
+    assert not any(method == "POST" for method, _, _ in server_requests)
+    # The class's log still holds the student's exchange.
+    assert live_app.extensions["store"].log.get(recorded.id) is not None
+
+
+def test_messages_the_code_posts_itself_never_reach_the_page(teacher_lab: Page) -> None:
+    ready_again(teacher_lab)
+    cookies_before = sorted(cookie["name"] for cookie in teacher_lab.context.cookies())
+    payload = (
+        '<img src=x id=pwned><meta http-equiv=refresh content="0;url=https://example.com">'
+        "<link rel=stylesheet href=/respond/tuple3?header=Content-Type:text/css>"
+        "<iframe srcdoc=\"<script>document.cookie='planted=1; max-age=31536000'</script>\"></iframe>"
+    )
+    forged = with_view(
+        f'''
+js.postMessage(js.JSON.parse('{{"type": "ready"}}'))
+js.postMessage(js.JSON.parse('{{"type": "answer", "id": 1, "result": {{"kind": "answer", "body": "forged"}}}}'))
+return {payload!r}, 201
+''',
+        imports="import js",
+    )
+    run(teacher_lab, forged, expected="sent this page a message of its own")
+    expect(teacher_lab.locator("#pwned")).to_have_count(0)
+    expect(teacher_lab.get_by_role("region", name="Response")).not_to_contain_text("forged")
+    # A fresh Python answers at once; an answer's HTML is text on the page.
+    ready_again(teacher_lab)
+    run(teacher_lab, with_view(f"return {payload!r}, 201"), expected="<img src=x id=pwned>")
+    expect(teacher_lab.locator("#pwned")).to_have_count(0)
+    expect(teacher_lab.locator("meta[http-equiv], link[href^='/respond'], iframe[srcdoc]")).to_have_count(0)
+    assert re.fullmatch(r"http://127\.0\.0\.1:\d+/lab.*", teacher_lab.url)
+    assert sorted(cookie["name"] for cookie in teacher_lab.context.cookies()) == cookies_before
+
+
+def test_code_that_rewrites_the_highlighter_and_the_runtime_puts_only_text_in_the_page(
+    teacher_lab: Page,
+) -> None:
+    ready_again(teacher_lab)
+    rewrite = with_view(
+        '''
+runtime = sys.modules["playground.lab.runtime"]
+runtime.highlight_tokens = lambda code: [["k", "<b id=pwned-token>x</b>"]]
+original = runtime.run
+def fake_run(code, request):
+    answer = original(code, request)
+    answer["statusText"] = "<i id=pwned-status>OK</i>"
+    answer["explanation"]["summary"] = "<img id=pwned-summary src=x>"
+    return answer
+runtime.run = fake_run
+return "rewritten", 201
+''',
+        imports="import sys",
+    )
+    run(teacher_lab, rewrite, expected="rewritten")
+    run(teacher_lab, rewrite, expected="<i id=pwned-status>OK</i>")
+    expect(teacher_lab.get_by_role("region", name="Why this status")).to_contain_text("<img id=pwned-summary")
+    teacher_lab.get_by_role("textbox", name="Code").press("End")
+    teacher_lab.keyboard.type(" ")  # an edit asks for highlighting again: the rewritten one answers
+    expect(teacher_lab.locator("[data-highlight]")).to_have_attribute("data-highlighted", "refused")
+    for marker in ("pwned-token", "pwned-status", "pwned-summary"):
+        expect(teacher_lab.locator(f"#{marker}")).to_have_count(0)
+    # Reset code starts a fresh Python: nothing the rewrite changed stays.
+    teacher_lab.get_by_role("button", name="Reset code").click()
+    ready_again(teacher_lab)
+    run(teacher_lab, TUTORIAL, expected="201")
+    expect(teacher_lab.get_by_role("region", name="Response")).not_to_contain_text("pwned")
+
+
+@pytest.mark.parametrize(
+    "leftover",
+    [
+        "js.setInterval(create_proxy(lambda: ticks.append(1)), 1)",  # a timer
+        "js.setInterval(create_proxy(lambda: ticks.append(bytearray(10_000_000))), 1)",  # a memory grower
+        "js.setInterval(create_proxy(lambda: (ticks.append(1), js.postMessage('x' * 100_000))), 0)",  # a flood
+        "asyncio.get_event_loop().call_soon(forever)",  # Python's own event loop
+    ],
+    ids=["interval", "memory-grower", "message-flood", "asyncio"],
+)
+def test_what_a_run_leaves_behind_never_runs(teacher_lab: Page, leftover: str) -> None:
+    ready_again(teacher_lab)
+    code = with_view(
+        f"{leftover}\nreturn f'ticks={{len(ticks)}}', 201",
+        imports="import asyncio\nimport js\nfrom pyodide.ffi import create_proxy",
+        setup="ticks = []\n\ndef forever():\n    ticks.append(1)\n    asyncio.get_event_loop().call_soon(forever)\n\n",
+    )
+    run(teacher_lab, code, expected="ticks=0")
+    # The leftover's chance to run: if the sandbox went back to its event loop, a 1 ms interval would
+    # tick hundreds of times (or post, and be stopped) before the next answer.
+    teacher_lab.wait_for_timeout(500)
+    teacher_lab.get_by_role("form", name="User details").get_by_role("button", name="Send").click()
+    response = teacher_lab.get_by_role("region", name="Response")
+    expect(response).to_contain_text("201")
+    expect(teacher_lab.get_by_role("alert").filter(has_text="message of its own")).to_be_hidden()
+    # Each send left one more interval; none of them has ticked.
+    expect(response).to_contain_text("ticks=0")
+
+
+def test_a_run_past_the_memory_ceiling_is_stopped_with_one_sentence(teacher_lab: Page) -> None:
+    ready_again(teacher_lab)
+    run(teacher_lab, with_view("kept = bytearray(1024 ** 3)\nreturn 'kept', 201"), expected="memory ceiling")
+    expect(teacher_lab.get_by_role("alert").filter(has_text="memory ceiling")).to_contain_text("512 MiB")
+    ready_again(teacher_lab)
+    run(teacher_lab, TUTORIAL, expected="201")
+
+
+def test_a_link_over_the_limit_is_refused_without_inflating_it(page: Page) -> None:
+    bomb = "# " + "x" * 78 + "\n"
+    code = bomb * (2 * 1024 * 1024 // len(bomb))  # 2 MB of code, a few KB of link
+    link = link_for(code)
+    assert len(link) < 16 * 1024
+    page.goto(link)
+    alert = page.get_by_role("alert").filter(has_text="over")
+    expect(alert).to_contain_text(f"over {MAX_LINK_CODE_BYTES // 1024} KB")
+    expect(page.get_by_role("textbox", name="Code")).to_have_value(TUTORIAL)
+    expect(page.get_by_role("note").filter(has_text="came from a link")).to_be_hidden()
+
+
+def test_a_link_just_under_the_limit_opens_and_says_where_it_came_from(page: Page) -> None:
+    code = TUTORIAL + "#" * (MAX_LINK_CODE_BYTES - len(TUTORIAL) - 2) + "\n"
+    page.goto(link_for(code))
+    note = page.get_by_role("note").filter(has_text="This code came from a link: read it before you press Send")
+    expect(note).to_be_visible()
+    expect(page.get_by_role("textbox", name="Code")).to_have_value(code)
+    page.get_by_role("textbox", name="Code").press("End")
+    page.keyboard.type("# read it")
+    expect(note).to_be_hidden()
