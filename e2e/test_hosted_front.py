@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from scripts.nginx_front import Front
+from scripts.nginx_front import MISSING, Front, nginx_binary
 from tests.redis_server import RedisServer, free_port
 
 from .conftest import wait_until
@@ -37,6 +37,8 @@ def redis(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
 
 @pytest.fixture(scope="module")
 def front(redis: RedisServer) -> Iterator[Front]:
+    if nginx_binary() is None:
+        pytest.fail(MISSING, pytrace=False)
     deployment = Deployment(redis, settings={"FLASK_PROXY_HOPS": "1"}).start()
     nginx = Front(f"127.0.0.1:{free_port()}", f"127.0.0.1:{deployment.port}").start()
     yield nginx
