@@ -53,7 +53,7 @@ redis: # Debian's redis-server, for the Redis store's tests and make host: insta
 nginx: # Debian's nginx and its stream module, the school deployment's front (make host, its tests): installed when run as root
 	@if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ] || [ ! -e /usr/lib/nginx/modules/ngx_stream_module.so ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then apt-get update -q && apt-get install -y -q nginx libnginx-mod-stream; \
-	  else echo "make host needs nginx and its stream module: apt-get install nginx libnginx-mod-stream"; exit 1; fi; fi
+	  else echo "make host and its tests need nginx and its stream module: apt-get install nginx libnginx-mod-stream"; exit 1; fi; fi
 
 loadtest: $(VENV)/.installed-dev redis ## a class of 60 browsers with the live log open, plus curl clients, 30 s: make serve's server, then gunicorn -w 4 on Redis
 	$(BIN)/python scripts/load_classroom.py
