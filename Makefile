@@ -8,7 +8,7 @@ PORT ?= 5000
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-PHONY_EXTRA := serve host loadtest bench soak wrk redis
+PHONY_EXTRA := serve host loadtest bench soak wrk redis nginx
 .PHONY: help run lab test unit e2e demo browser lint format clean screenshots $(PHONY_EXTRA)
 
 help: ## list the targets
@@ -37,9 +37,9 @@ serve: $(VENV)/.installed ## serve a classroom: waitress on all interfaces, prin
 	-@$(BIN)/python -m playground.lab.fetch
 	$(BIN)/python -m playground.serve --port $(PORT)
 
-host: $(VENV)/.installed-deploy redis ## the school deployment, locally: gunicorn workers sharing a log on a local redis-server
+host: $(VENV)/.installed-deploy redis nginx ## the school deployment, locally: nginx in front of gunicorn workers sharing a log on a local redis-server
 	-@$(BIN)/python -m playground.lab.fetch
-	HOST=$(HOST) PORT=$(PORT) $(BIN)/python scripts/host_locally.py
+	HOST=$(HOST) PORT=$(PORT) $(BIN)/python -m scripts.host_locally
 
 $(VENV)/.installed-deploy: requirements-deploy.txt $(VENV)/.installed
 	$(BIN)/python -m pip install --disable-pip-version-check -q -r requirements-deploy.txt
@@ -49,6 +49,11 @@ redis: # Debian's redis-server, for the Redis store's tests and make host: insta
 	@if ! command -v redis-server >/dev/null; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then apt-get update -q && apt-get install -y -q redis-server; \
 	  else echo "The Redis store needs redis-server: apt-get install redis-server (or brew install redis)"; exit 1; fi; fi
+
+nginx: # Debian's nginx and its stream module, the school deployment's front (make host, its tests): installed when run as root
+	@if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ] || [ ! -e /usr/lib/nginx/modules/ngx_stream_module.so ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then apt-get update -q && apt-get install -y -q nginx libnginx-mod-stream; \
+	  else echo "make host and its tests need nginx and its stream module: apt-get install nginx libnginx-mod-stream"; exit 1; fi; fi
 
 loadtest: $(VENV)/.installed-dev redis ## a class of 60 browsers with the live log open, plus curl clients, 30 s: make serve's server, then gunicorn -w 4 on Redis
 	$(BIN)/python scripts/load_classroom.py
@@ -67,20 +72,20 @@ bench: $(VENV)/.installed-dev wrk redis browser lab ## benchmarks: endpoints vs 
 	$(BIN)/python bench/lab.py
 	$(BIN)/python bench/suite_time.py
 
-soak: $(VENV)/.installed-dev wrk ## load, faults and attacks on loopback: 200 clients, 100 streams, disconnects, stream storm, header flood
+soak: $(VENV)/.installed-dev wrk redis nginx ## load, faults and attacks on loopback: 200 clients, 100 streams, disconnects, stream storm, header flood
 	$(BIN)/python bench/soak.py
 	$(BIN)/python bench/storm.py
 
 browser: $(VENV)/.installed-dev ## make sure the e2e suite has a Chromium
 	$(BIN)/python -m e2e.chromium
 
-test: $(VENV)/.installed-dev browser lab redis ## unit tests, then the e2e suite headless (both stores)
+test: $(VENV)/.installed-dev browser lab redis nginx ## unit tests, then the e2e suite headless (both stores)
 	$(BIN)/python -m pytest tests e2e $(PYTEST_ARGS)
 
 unit: $(VENV)/.installed-dev lab redis ## the unit tests alone
 	$(BIN)/python -m pytest tests $(PYTEST_ARGS)
 
-e2e: $(VENV)/.installed-dev browser lab redis ## the e2e suite alone
+e2e: $(VENV)/.installed-dev browser lab redis nginx ## the e2e suite alone
 	$(BIN)/python -m pytest e2e $(PYTEST_ARGS)
 
 demo: $(VENV)/.installed-dev browser ## the e2e suite in a real window, slowly, for a class to watch

@@ -8,10 +8,17 @@ each started as its command starts it, with the default limits.
    /api/exchanges or /api/stream receives is bounded.
 3. A class of 60 browsers (127.0.0.10 to 127.0.0.69) reloading /log every 2 s for 30 s: each
    reload fetches the page and opens the live log's stream; 0 errors.
+4. Slow connections: 16 addresses (127.0.2.x) x 64 connections each (each address's whole share)
+   send headers a byte every half second for 12 s; another address (127.0.3.x) times its requests:
+   each must answer within 1 s.
+5. `make run` only: a 200 MB body declared, and sent: after the 413, how much the server took in.
+Then `make host`'s deployment (nginx from deploy/nginx.conf, gunicorn -w 4, Redis from
+deploy/redis.conf): one address opens 1,600 slow connections for 12 s while another times its requests.
 Prints a Markdown report; exit status 1 if a property fails. Only 127.0.0.0/8 is contacted.
 """
 
 import argparse
+import contextlib
 import http.client
 import socket
 import sys
@@ -164,14 +171,112 @@ def class_reloading(port: int, browsers: int, seconds: float, every: float) -> l
     return [f"class reloading /log: {len(errors)} errors, first {errors[0]}"] if errors else []
 
 
+def slow_connections(port: int, sources: list[str], per_source: int, seconds: float) -> list[str]:
+    """`per_source` connections from each of `sources`, trickling headers, while 127.0.3.x times
+    requests; the slowest answer, and how many of the slow connections the server had closed."""
+    slow: list[socket.socket] = []
+    for source in sources:
+        for _ in range(per_source):
+            sock = socket.socket()
+            sock.bind((source, 0))
+            sock.settimeout(5)
+            with contextlib.suppress(OSError):
+                sock.connect(("127.0.0.1", port))
+            slow.append(sock)
+    stop = threading.Event()
+    closed = [0]
+
+    def trickle() -> None:
+        head = b"GET / HTTP/1.1\r\nHost: x\r\nX-Slow: " + b"a" * 100_000
+        position, open_sockets = 0, list(slow)
+        while not stop.is_set() and open_sockets:
+            still = []
+            for sock in open_sockets:
+                try:
+                    sock.send(head[position : position + 1])
+                    still.append(sock)
+                except OSError:
+                    closed[0] += 1
+            open_sockets, position = still, position + 1
+            stop.wait(0.5)
+
+    trickler = threading.Thread(target=trickle, daemon=True)
+    trickler.start()
+    timings = []
+    ends = time.monotonic() + seconds
+    n = 0
+    while time.monotonic() < ends:
+        timings.append(timed_request(port, FORM_POST, source=f"127.0.3.{n % 200 + 1}", timeout=5))
+        n += 1
+        time.sleep(0.2)
+    stop.set()
+    trickler.join()
+    held = len(slow) - closed[0]
+    for sock in slow:
+        sock.close()
+    slowest = max(seconds for _, seconds in timings)
+    statuses = sorted({status for status, _ in timings})
+    print(f"- slow connections: {len(sources)} address(es) x {per_source:,} connections sending headers a "
+          f"byte every 0.5 s for {seconds:.0f} s ({held:,} still open at the end); meanwhile 127.0.3.x got "
+          f"{statuses} for {len(timings)} POST /userDetails, "
+          f"the slowest in **{slowest * 1000:.0f} ms**")  # fmt: skip
+    if slowest >= 1 or statuses != [201]:
+        return [f"others slow or failing during the slow-connection storm ({slowest:.2f} s, {statuses})"]
+    return []
+
+
+def body_after_413(port: int) -> list[str]:
+    """A 200 MB body declared and sent as fast as loopback goes: how much the server took in."""
+    declared, sent = 200 * 2**20, 0
+    started_at = time.perf_counter()
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(b"POST /userSignUp HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n" % declared)
+        chunk = b"x" * 65536
+        try:
+            while sent < declared:
+                sent += sock.send(chunk[: declared - sent])
+        except OSError:
+            pass
+        closed_after = time.perf_counter() - started_at
+    print(f"- a 200 MB body after its 413: the client got {sent / 2**20:.1f} MiB in before the server "
+          f"closed the connection, {closed_after * 1000:.0f} ms after the request began")  # fmt: skip
+    return [] if sent < declared // 10 else [f"the server read {sent:,} bytes after its 413"]
+
+
 def run(server: str, args: argparse.Namespace) -> list[str]:
     with started(server, {}) as port:
         print(f"### {server}\n")
         failures, _ = stream_storm(port, args.storm)
         failures += header_flood(port)
         failures += class_reloading(port, args.browsers, args.seconds, args.every)
+        if server == "werkzeug":
+            failures += body_after_413(port)
+        failures += slow_connections(port, [f"127.0.2.{n + 1}" for n in range(16)], 64, args.slow_seconds)
         print()
     return [f"{server}: {failure}" for failure in failures]
+
+
+def hosted(args: argparse.Namespace) -> list[str]:
+    """make host's deployment, as the e2e tests start it: Redis, gunicorn -w 4, nginx in front."""
+    import tempfile
+
+    from e2e.deployment import Deployment
+    from scripts.nginx_front import Front
+    from tests.redis_server import RedisServer, free_port
+
+    with tempfile.TemporaryDirectory() as directory:
+        redis = RedisServer(Path(directory), config=HERE.parent / "deploy" / "redis.conf").start()
+        deployment = Deployment(redis, settings={"FLASK_PROXY_HOPS": "1"}).start()
+        front = Front(f"127.0.0.1:{free_port()}", f"127.0.0.1:{deployment.port}").start()
+        try:
+            print("### make host (nginx, gunicorn -w 4, Redis)\n")
+            failures = slow_connections(front.port, ["127.0.0.2"], args.hosted_storm, args.slow_seconds)
+            print()
+        finally:
+            front.stop()
+            deployment.stop()
+            redis.stop()
+    return [f"make host: {failure}" for failure in failures]
 
 
 def main() -> int:
@@ -180,7 +285,17 @@ def main() -> int:
     parser.add_argument("--browsers", type=int, default=60)
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--every", type=float, default=2)
-    return run_each(parser, run)
+    parser.add_argument("--slow-seconds", type=float, default=12)
+    parser.add_argument("--hosted-storm", type=int, default=1600, help="slow connections against make host")
+    parser.add_argument("--no-hosted", action="store_true", help="leave out make host's deployment")
+    status = run_each(parser, run)
+    args = parser.parse_args()
+    if args.no_hosted:
+        return status
+    failures = hosted(args)
+    for failure in failures:
+        print("FAILED:", failure)
+    return 1 if failures or status else 0
 
 
 if __name__ == "__main__":

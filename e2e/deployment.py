@@ -17,9 +17,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 class Deployment:
-    def __init__(self, redis: RedisServer, workers: int = 4) -> None:
+    def __init__(self, redis: RedisServer, workers: int = 4, settings: dict[str, str] | None = None) -> None:
         self.redis = redis
         self.workers = workers
+        self.settings = settings or {}
+        """More FLASK_ settings for the workers (FLASK_PROXY_HOPS behind nginx)."""
         self.port = free_port()
         self.process: subprocess.Popen | None = None
         self.secret_key = os.urandom(16).hex()
@@ -29,7 +31,12 @@ class Deployment:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> "Deployment":
-        env = {**os.environ, "FLASK_REDIS_URL": self.redis.url, "FLASK_SECRET_KEY": self.secret_key}
+        env = {
+            **os.environ,
+            "FLASK_REDIS_URL": self.redis.url,
+            "FLASK_SECRET_KEY": self.secret_key,
+            **self.settings,
+        }
         env.pop("FLASK_TEACHER_KEY", None)
         # Exactly the README's command (gunicorn.conf.py is read from the working directory).
         command = [sys.executable, "-m", "gunicorn", "-w", str(self.workers), "-b", f"127.0.0.1:{self.port}"]

@@ -13,6 +13,7 @@ from . import (
     body_limit,
     classroom,
     compression,
+    debugger,
     header_limit,
     lab,
     pages,
@@ -65,6 +66,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config.from_mapping(test_config)
     if why := stores.refusal(app.config):
         raise UnsafeConfiguration(why)
+    debugger.init_app(app)
     if not app.config.get("SECRET_KEY"):
         # Generated at start, never committed: set FLASK_SECRET_KEY to keep sessions across restarts.
         app.config["SECRET_KEY"] = secrets.token_hex(32)

@@ -15,7 +15,11 @@ def environment_settings() -> Config:
     return config
 
 
-def student_urls(binds: Iterable[str]) -> list[str]:
+def student_urls(binds: Iterable[str], classroom_url: str | None = None) -> list[str]:
+    """Where students go: FLASK_CLASSROOM_URL when a proxy (make host's nginx) is in front, else
+    gunicorn's own addresses."""
+    if classroom_url:
+        return [classroom_url if classroom_url.endswith("/") else f"{classroom_url}/"]
     urls = []
     for bind in binds:
         if bind.startswith("unix:"):
@@ -46,7 +50,7 @@ def teacher_key(settings: Config) -> str | None:
 
 def announce(binds: Iterable[str], say: Callable[[str], None], workers: int) -> None:
     settings = environment_settings()
-    urls = student_urls(binds)
+    urls = student_urls(binds, settings.get("CLASSROOM_URL"))
     redis_url = settings.get("REDIS_URL")
     say(f"Flask Status Playground: students open {', '.join(urls)} (the live log: {urls[0]}log)")
     if not redis_url:

@@ -27,13 +27,15 @@ def free_port() -> int:
 class RedisServer:
     """One redis-server process; stop() and start() again keep its port (a restart mid-class)."""
 
-    def __init__(self, directory: Path, persistent: bool = False) -> None:
+    def __init__(self, directory: Path, persistent: bool = False, config: Path | None = None) -> None:
         self.binary = shutil.which("redis-server") or "/usr/bin/redis-server"
         if not Path(self.binary).exists():
             pytest.fail(MISSING, pytrace=False)
         self.directory = directory
         self.persistent = persistent
         """Append-only, every write synced (as `make host` runs it): what it held survives a restart."""
+        self.config = config
+        """A redis.conf to start from (deploy/redis.conf, as `make host` does); the options below win."""
         self.port = free_port()
         self.process: subprocess.Popen | None = None
 
@@ -45,6 +47,7 @@ class RedisServer:
         self.process = subprocess.Popen(
             [
                 self.binary,
+                *([str(self.config)] if self.config else []),
                 "--port", str(self.port),
                 "--bind", "127.0.0.1",
                 "--dir", str(self.directory),

@@ -3,6 +3,7 @@ bounded memory, and no route that makes the server fetch a URL."""
 
 import ast
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -144,3 +145,67 @@ def test_a_forwarded_address_counts_only_behind_the_proxies_configured(
     proxied = make_app({"PROXY_HOPS": 1}).test_client()
     proxied.post("/userSignUp", headers=forwarded)
     assert proxied.get("/api/exchanges", headers=forwarded).json[0]["client"] == "10.1.2.3"
+
+
+def _flask_run(*args: str, debug_env: bool = True) -> subprocess.Popen:
+    """`flask --app playground ...` as the README offers it, by default with FLASK_DEBUG=1 (so the
+    reloader too: its child is in the same new session, and stopped with it)."""
+    env = {**os.environ, "FLASK_DEBUG": "1"} if debug_env else dict(os.environ)
+    env.pop("FLASK_RUN_HOST", None)
+    return subprocess.Popen(
+        [sys.executable, "-m", "flask", "--app", "playground", *args],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        start_new_session=True,
+    )  # fmt: skip
+
+
+def _stop(server: subprocess.Popen) -> str:
+    if server.poll() is None:
+        os.killpg(server.pid, signal.SIGTERM)
+    return server.communicate(timeout=30)[0]
+
+
+def test_flask_run_in_debug_mode_shows_no_debugger_on_the_tutorials_500() -> None:
+    port = free_port()
+    server = _flask_run("run", "--port", str(port))
+    try:
+        body = b""
+        for _ in range(150):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/userDetails", timeout=2)
+            except urllib.error.HTTPError as error:
+                assert error.code == 500
+                body = error.read()
+                break
+            except OSError:
+                time.sleep(0.1)
+        assert b"Internal Server Error" in body
+        assert b"Traceback" not in body and b"Debugger" not in body and b"__debugger__" not in body
+    finally:
+        _stop(server)
+
+
+@pytest.mark.parametrize(
+    ("args", "debug_env"),
+    [
+        (("run", "--host", "0.0.0.0"), True),
+        (("run", "--host", "192.0.2.7"), True),
+        (("--debug", "run", "--host", "::"), False),
+    ],
+)
+def test_flask_run_in_debug_mode_refuses_a_network_address(args: tuple[str, ...], debug_env: bool) -> None:
+    server = _flask_run(*args, "--port", str(free_port()), debug_env=debug_env)
+    try:
+        server.wait(timeout=30)
+    finally:
+        output = _stop(server)
+    assert server.returncode == 1, output
+    lines = [line for line in output.splitlines() if line.strip()]
+    assert len(lines) == 1 and "would let anyone on the network reach Werkzeug's debugger" in lines[0], output
+
+
+def test_debug_mode_answers_the_tutorials_500_itself() -> None:
+    app = create_app({"SECRET_KEY": "t", "DEBUG": True})
+    # Not re-raised for a debugger to catch: Flask's own 500, as without debug.
+    response = app.test_client().get("/userDetails")
+    assert response.status_code == 500 and b"Internal Server Error" in response.data
