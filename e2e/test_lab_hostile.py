@@ -33,6 +33,17 @@ def link_for(code: str) -> str:
     return "/lab#code=" + base64.urlsafe_b64encode(packed).decode().rstrip("=")
 
 
+FOREVER = """ticks = []
+
+
+def forever():
+    ticks.append(1)
+    asyncio.get_event_loop().call_soon(forever)
+
+
+"""
+
+
 def with_view(body: str, imports: str = "", setup: str = "") -> str:
     """The tutorial's first listing with user_details()'s body replaced by ``body``."""
     code = TUTORIAL.replace("from flask import", f"{imports}\nfrom flask import", 1)
@@ -145,11 +156,12 @@ def test_messages_the_code_posts_itself_never_reach_the_page(teacher_lab: Page) 
         "<iframe srcdoc=\"<script>document.cookie='planted=1; max-age=31536000'</script>\"></iframe>"
     )
     forged = with_view(
-        f'''
+        f"""
 js.postMessage(js.JSON.parse('{{"type": "ready"}}'))
-js.postMessage(js.JSON.parse('{{"type": "answer", "id": 1, "result": {{"kind": "answer", "body": "forged"}}}}'))
+forged = '{{"type": "answer", "id": 1, "result": {{"kind": "answer", "body": "forged"}}}}'
+js.postMessage(js.JSON.parse(forged))
 return {payload!r}, 201
-''',
+""",
         imports="import js",
     )
     run(teacher_lab, forged, expected="sent this page a message of its own")
@@ -169,7 +181,7 @@ def test_code_that_rewrites_the_highlighter_and_the_runtime_puts_only_text_in_th
 ) -> None:
     ready_again(teacher_lab)
     rewrite = with_view(
-        '''
+        """
 runtime = sys.modules["playground.lab.runtime"]
 runtime.highlight_tokens = lambda code: [["k", "<b id=pwned-token>x</b>"]]
 original = runtime.run
@@ -180,7 +192,7 @@ def fake_run(code, request):
     return answer
 runtime.run = fake_run
 return "rewritten", 201
-''',
+""",
         imports="import sys",
     )
     run(teacher_lab, rewrite, expected="rewritten")
@@ -203,7 +215,8 @@ return "rewritten", 201
     [
         "js.setInterval(create_proxy(lambda: ticks.append(1)), 1)",  # a timer
         "js.setInterval(create_proxy(lambda: ticks.append(bytearray(10_000_000))), 1)",  # a memory grower
-        "js.setInterval(create_proxy(lambda: (ticks.append(1), js.postMessage('x' * 100_000))), 0)",  # a flood
+        # a flood of messages to the page
+        "js.setInterval(create_proxy(lambda: (ticks.append(1), js.postMessage('x' * 100_000))), 0)",
         "asyncio.get_event_loop().call_soon(forever)",  # Python's own event loop
     ],
     ids=["interval", "memory-grower", "message-flood", "asyncio"],
@@ -213,7 +226,7 @@ def test_what_a_run_leaves_behind_never_runs(teacher_lab: Page, leftover: str) -
     code = with_view(
         f"{leftover}\nreturn f'ticks={{len(ticks)}}', 201",
         imports="import asyncio\nimport js\nfrom pyodide.ffi import create_proxy",
-        setup="ticks = []\n\ndef forever():\n    ticks.append(1)\n    asyncio.get_event_loop().call_soon(forever)\n\n",
+        setup=FOREVER,
     )
     run(teacher_lab, code, expected="ticks=0")
     # The leftover's chance to run: if the sandbox went back to its event loop, a 1 ms interval would
@@ -250,7 +263,9 @@ def test_a_link_over_the_limit_is_refused_without_inflating_it(page: Page) -> No
 def test_a_link_just_under_the_limit_opens_and_says_where_it_came_from(page: Page) -> None:
     code = TUTORIAL + "#" * (MAX_LINK_CODE_BYTES - len(TUTORIAL) - 2) + "\n"
     page.goto(link_for(code))
-    note = page.get_by_role("note").filter(has_text="This code came from a link: read it before you press Send")
+    note = page.get_by_role("note").filter(
+        has_text="This code came from a link: read it before you press Send"
+    )
     expect(note).to_be_visible()
     expect(page.get_by_role("textbox", name="Code")).to_have_value(code)
     page.get_by_role("textbox", name="Code").press("End")

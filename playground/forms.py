@@ -282,7 +282,12 @@ def refused_disposition(value: str) -> str | None:
         if filename is None:
             continue
         extension = filename.rpartition(".")[2].lower() if "." in filename else ""
-        if extension not in TEACHING_EXTENSIONS or not filename.isprintable() or "/" in filename or "\\" in filename:
+        if (
+            extension not in TEACHING_EXTENSIONS
+            or not filename.isprintable()
+            or "/" in filename
+            or "\\" in filename
+        ):
             kinds = ", ".join(f".{ext}" for ext in sorted(TEACHING_EXTENSIONS))
             return (
                 f"Content-Disposition filename {filename!r} is refused: a shared link could make a learner "

@@ -35,7 +35,9 @@ SPELLINGS = [
 
 
 def answer(client: FlaskClient, *headers: str):
-    return client.get("/respond/tuple3", query_string={"status": "200", "body": "alert(1)", "header": list(headers)})
+    return client.get(
+        "/respond/tuple3", query_string={"status": "200", "body": "alert(1)", "header": list(headers)}
+    )
 
 
 @pytest.mark.parametrize("spelling", range(len(SPELLINGS)))
@@ -48,7 +50,8 @@ def test_every_javascript_type_is_refused(client: FlaskClient, essence: str, spe
 
 
 @pytest.mark.parametrize(
-    "value", ["text/css", "image/svg+xml", "text/x-python", "application/wasm", "text/vbscript", "*/*", "text"]
+    "value",
+    ["text/css", "image/svg+xml", "text/x-python", "application/wasm", "text/vbscript", "*/*", "text"],
 )
 def test_types_outside_the_teaching_list_are_refused(client: FlaskClient, value: str) -> None:
     assert answer(client, f"Content-Type: {value}").status_code == 400
@@ -89,7 +92,8 @@ def test_a_disposition_that_saves_a_program_is_refused(client: FlaskClient, valu
 
 
 @pytest.mark.parametrize(
-    "value", ["attachment", "inline", "attachment; filename=users.csv", "attachment; filename*=UTF-8''n%C3%B8tes.txt"]
+    "value",
+    ["attachment", "inline", "attachment; filename=users.csv", "attachment; filename*=UTF-8''n%C3%B8tes.txt"],
 )
 def test_a_disposition_for_data_is_served(client: FlaskClient, value: str) -> None:
     response = answer(client, f"Content-Disposition: {value}")

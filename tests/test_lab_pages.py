@@ -53,7 +53,9 @@ def test_the_sandbox_is_an_opaque_origin_that_reaches_only_the_labs_files(client
     response = client.get("/lab/sandbox")
     policy = {
         name: value.strip()
-        for name, _, value in (d.strip().partition(" ") for d in response.headers["Content-Security-Policy"].split(";"))
+        for name, _, value in (
+            d.strip().partition(" ") for d in response.headers["Content-Security-Policy"].split(";")
+        )
     }
     assert policy["sandbox"] == "allow-scripts"  # no allow-same-origin: an opaque origin
     assert policy["default-src"] == "'none'"
@@ -73,7 +75,9 @@ def test_the_lab_page_is_cross_origin_isolated(client: FlaskClient) -> None:
     assert headers["Cross-Origin-Embedder-Policy"] == "require-corp"
 
 
-def test_the_sandboxs_files_are_shared_with_its_opaque_origin_and_nothing_else_is(client: FlaskClient) -> None:
+def test_the_sandboxs_files_are_shared_with_its_opaque_origin_and_nothing_else_is(
+    client: FlaskClient,
+) -> None:
     for path in (
         "/lab/sandbox.js",
         "/lab/worker.js",

@@ -20,7 +20,16 @@ server's.
 
 from pathlib import Path
 
-from flask import Blueprint, Response, abort, current_app, render_template, request, send_from_directory, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
 
 from ..forms import SignUpForm, UserDetailsForm
 from .assets import PYODIDE_FILES, PYODIDE_VERSION, cache_dir, missing
@@ -99,7 +108,9 @@ def page() -> Response:
     if not absent:
         wheels = sorted(path.name for path in (base / "wheels").glob("*.whl"))
         config = {
-            "indexURL": _origin() + url_for("lab.asset", name=f"pyodide/{PYODIDE_FILES[0]}").rsplit("/", 1)[0] + "/",
+            "indexURL": _origin()
+            + url_for("lab.asset", name=f"pyodide/{PYODIDE_FILES[0]}").rsplit("/", 1)[0]
+            + "/",
             "worker": _origin() + url_for("lab.worker"),
             "prefetch": [
                 {
