@@ -407,7 +407,7 @@ function show(result) {
   showResponse(views.response, {
     status: result.status,
     statusText: result.statusText,
-    version: "your code, in this browser",
+    version: "",
     headers: result.headers,
     body,
     bodyBytes: new TextEncoder().encode(body).byteLength,
