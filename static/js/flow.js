@@ -30,7 +30,7 @@ export function render(views, entry) {
     ]);
   }
   if (entry.answer) showResponse(views.response, entry.answer);
-  if (entry.detail && views.explanation) showExplanation(views.explanation, entry.detail);
+  if (entry.detail && views.explanation) showExplanation(views.explanation, entry.detail, entry.chain);
   if (entry.hops?.length && views.hidden) showComparison(views.hidden, entry.answer, entry.hops);
 }
 
@@ -64,7 +64,11 @@ export async function sendAndShow(views, request, onAnswer = () => {}, { follow 
     entry.answer = await sendRequest(request, [[TAG_HEADER, entry.tag]], { follow });
     if (entry.answer.opaqueRedirect) {
       entry.hops = await exchangesTagged(entry.tag);
-      entry.answer = { ...answerFromRecord(entry.hops[0]), note: UNFOLLOWED };
+      entry.answer = {
+        ...answerFromRecord(entry.hops[0]),
+        note: UNFOLLOWED,
+        unreadable: 'fetch stopped at the redirect and gave the script an "opaqueredirect": status 0',
+      };
     }
     showResponse(views.response, entry.answer);
     requestAnimationFrame(() => performance.measure("playground:send-to-answer", "playground:send"));
@@ -78,7 +82,11 @@ export async function sendAndShow(views, request, onAnswer = () => {}, { follow 
       if (views.explanation) clearExplanation(views.explanation, "No answer came back, so there is nothing to explain.");
       return entry;
     }
-    entry.answer = { ...answerFromRecord(entry.hops[0]), note: refusedNote(entry.hops[0], error) };
+    entry.answer = {
+      ...answerFromRecord(entry.hops[0]),
+      note: refusedNote(entry.hops[0], error),
+      unreadable: `the browser refused it, and fetch failed: ${error.message}`,
+    };
     showResponse(views.response, entry.answer);
     onAnswer(entry);
   } finally {
@@ -88,9 +96,11 @@ export async function sendAndShow(views, request, onAnswer = () => {}, { follow 
   try {
     entry.hops ??= await exchangesTagged(entry.tag);
     if (!entry.hops.length) throw new Error("the server's log has no record of it");
-    // The first hop is the request that was built; a followed redirect's later hops are listed
-    // under "What the browser hides".
-    entry.detail = await exchangeDetail(entry.hops[0].id);
+    // Explain the answer the Response shows: the last hop's. A followed redirect's earlier hops are
+    // each named, with the reason for its own status, above that explanation.
+    const details = await Promise.all(entry.hops.map((hop) => exchangeDetail(hop.id)));
+    entry.detail = details[details.length - 1];
+    entry.chain = details.length > 1 ? details : [];
     render(views, { ...entry, request: null });
   } catch (error) {
     if (views.explanation) {
