@@ -140,7 +140,7 @@ def test_the_builder_names_bad_fields_and_sends_nothing(builder: Page) -> None:
     form.send()
     expect(form.root.get_by_role("alert").filter(has_text="is not a header name")).to_be_visible()
     expect(form.root.get_by_role("alert").filter(has_text="Give a code of three digits")).to_be_visible()
-    expect(builder.get_by_role("region", name="Response")).to_contain_text("Nothing sent yet")
+    expect(builder.get_by_role("region", name="Response")).to_contain_text("Nothing sent: the values")
 
 
 def test_a_303_redirect_turns_post_into_get(builder: Page) -> None:

@@ -118,4 +118,6 @@ export function clearComparison(root, message) {
   part(root, "placeholder").hidden = false;
   part(root, "placeholder").textContent = message;
   part(root, "compared").hidden = true;
+  for (const name of ["differences", "browser", "server", "hops"]) part(root, name).replaceChildren();
+  part(root, "hops-box").hidden = true;
 }

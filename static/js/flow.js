@@ -6,8 +6,8 @@ import { clearComparison, showComparison } from "./browser-hides.js";
 import { sendRequest } from "./exchange.js";
 import { clearExplanation, showExplanation } from "./explanation-view.js";
 import { answerFromRecord } from "./record-view.js";
-import { showRequest } from "./request-view.js";
-import { showFailure, showResponse } from "./response-view.js";
+import { clearRequest, showRequest } from "./request-view.js";
+import { clearResponse, revealAnswer, showFailure, showResponse } from "./response-view.js";
 
 // The page tags its own requests with this header to find their exchanges in the server's log. It
 // changes nothing in the answer, and the curl command leaves it out.
@@ -34,6 +34,14 @@ export function render(views, entry) {
   if (entry.hops?.length && views.hidden) showComparison(views.hidden, entry.answer, entry.hops);
 }
 
+/** Empty every view, saying why: nothing was sent, so nothing of an earlier exchange may stay. */
+export function clearViews(views, message) {
+  if (views.request) clearRequest(views.request, message);
+  clearResponse(views.response, message);
+  if (views.explanation) clearExplanation(views.explanation, message);
+  if (views.hidden) clearComparison(views.hidden, message);
+}
+
 const UNFOLLOWED =
   "Shown from the server's record: with Follow redirects off, the browser stops at the redirect, " +
   "but gives a script nothing of it to read (fetch's redirect: \"manual\" makes it opaque), so this " +
@@ -49,9 +57,14 @@ function refusedNote(record, error) {
 
 /**
  * Send a request built by exchange.buildRequest; `onAnswer` runs as soon as the answer is on screen.
- * `follow` false leaves a redirect unfollowed, as curl does without -L.
+ * `follow` false leaves a redirect unfollowed, as curl does without -L. `reveal` brings the answer's
+ * status line into view when it arrives off screen (a phone's form is a screen above its answer).
  */
-export async function sendAndShow(views, request, onAnswer = () => {}, { follow = true } = {}) {
+export async function sendAndShow(views, request, onAnswer = () => {}, { follow = true, reveal = true } = {}) {
+  const show = (answer) => {
+    showResponse(views.response, answer);
+    if (reveal) revealAnswer(views.response);
+  };
   // Marks for the benchmark (bench/page.py): from pressing Send to the answer painted on screen.
   performance.mark("playground:send");
   const entry = { request, tag: newTag() };
@@ -70,7 +83,7 @@ export async function sendAndShow(views, request, onAnswer = () => {}, { follow 
         unreadable: 'fetch stopped at the redirect and gave the script an "opaqueredirect": status 0',
       };
     }
-    showResponse(views.response, entry.answer);
+    show(entry.answer);
     requestAnimationFrame(() => performance.measure("playground:send-to-answer", "playground:send"));
     onAnswer(entry);
   } catch (error) {
@@ -79,6 +92,7 @@ export async function sendAndShow(views, request, onAnswer = () => {}, { follow 
     entry.hops = await exchangesTagged(entry.tag).catch(() => []);
     if (!entry.hops.length) {
       showFailure(views.response, error);
+      if (reveal) revealAnswer(views.response);
       if (views.explanation) clearExplanation(views.explanation, "No answer came back, so there is nothing to explain.");
       return entry;
     }
@@ -87,7 +101,7 @@ export async function sendAndShow(views, request, onAnswer = () => {}, { follow 
       note: refusedNote(entry.hops[0], error),
       unreadable: `the browser refused it, and fetch failed: ${error.message}`,
     };
-    showResponse(views.response, entry.answer);
+    show(entry.answer);
     onAnswer(entry);
   } finally {
     views.response.removeAttribute("aria-busy");
