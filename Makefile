@@ -8,7 +8,7 @@ PORT ?= 5000
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-PHONY_EXTRA := serve host loadtest bench soak wrk redis
+PHONY_EXTRA := serve host loadtest bench soak wrk redis wheelhouse
 .PHONY: help run lab test unit e2e demo browser lint format clean screenshots $(PHONY_EXTRA)
 
 help: ## list the targets
@@ -72,12 +72,20 @@ soak: $(VENV)/.installed-dev wrk ## load, faults and attacks on loopback: 200 cl
 	$(BIN)/python bench/storm.py
 
 browser: $(VENV)/.installed-dev ## make sure the e2e suite has a Chromium
-	$(BIN)/python -m e2e.chromium
+	@$(BIN)/python -m e2e.chromium
 
-test: $(VENV)/.installed-dev browser lab redis ## unit tests, then the e2e suite headless (both stores)
+# The wheels tests/test_package.py builds and installs the playground from, with pip --no-index:
+# filled once, with the network on, so that the tests pass offline after.
+$(VENV)/wheelhouse/.complete: requirements.txt requirements-build.txt | $(BIN)/python
+	$(BIN)/python -m pip wheel --disable-pip-version-check -q -r requirements.txt -r requirements-build.txt -w $(VENV)/wheelhouse
+	touch $@
+
+wheelhouse: $(VENV)/wheelhouse/.complete
+
+test: $(VENV)/.installed-dev browser lab redis wheelhouse ## unit tests, then the e2e suite headless (both stores)
 	$(BIN)/python -m pytest tests e2e $(PYTEST_ARGS)
 
-unit: $(VENV)/.installed-dev lab redis ## the unit tests alone
+unit: $(VENV)/.installed-dev lab redis wheelhouse ## the unit tests alone
 	$(BIN)/python -m pytest tests $(PYTEST_ARGS)
 
 e2e: $(VENV)/.installed-dev browser lab redis ## the e2e suite alone
