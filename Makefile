@@ -71,8 +71,9 @@ soak: $(VENV)/.installed-dev wrk ## load, faults and attacks on loopback: 200 cl
 	$(BIN)/python bench/soak.py
 	$(BIN)/python bench/storm.py
 
-browser: $(VENV)/.installed-dev ## make sure the e2e suite has a Chromium
+browser: $(VENV)/.installed-dev ## make sure the e2e suite has a Chromium, and Firefox ESR with its geckodriver
 	@$(BIN)/python -m e2e.chromium
+	@$(BIN)/python -m e2e.firefox
 
 # The wheels tests/test_package.py builds and installs the playground from, with pip --no-index:
 # filled once, with the network on, so that the tests pass offline after.
