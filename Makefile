@@ -8,7 +8,7 @@ PORT ?= 5000
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-PHONY_EXTRA := serve host loadtest bench soak wrk redis nginx
+PHONY_EXTRA := serve host loadtest bench soak wrk redis nginx wheelhouse
 .PHONY: help run lab test unit e2e demo browser lint format clean screenshots $(PHONY_EXTRA)
 
 help: ## list the targets
@@ -76,13 +76,22 @@ soak: $(VENV)/.installed-dev wrk redis nginx ## load, faults and attacks on loop
 	$(BIN)/python bench/soak.py
 	$(BIN)/python bench/storm.py
 
-browser: $(VENV)/.installed-dev ## make sure the e2e suite has a Chromium
-	$(BIN)/python -m e2e.chromium
+browser: $(VENV)/.installed-dev ## make sure the e2e suite has a Chromium, and Firefox ESR with its geckodriver
+	@$(BIN)/python -m e2e.chromium
+	@$(BIN)/python -m e2e.firefox
 
-test: $(VENV)/.installed-dev browser lab redis nginx ## unit tests, then the e2e suite headless (both stores)
+# The wheels tests/test_package.py builds and installs the playground from, with pip --no-index:
+# filled once, with the network on, so that the tests pass offline after.
+$(VENV)/wheelhouse/.complete: requirements.txt requirements-build.txt | $(BIN)/python
+	$(BIN)/python -m pip wheel --disable-pip-version-check -q -r requirements.txt -r requirements-build.txt -w $(VENV)/wheelhouse
+	touch $@
+
+wheelhouse: $(VENV)/wheelhouse/.complete
+
+test: $(VENV)/.installed-dev browser lab redis nginx wheelhouse ## unit tests, then the e2e suite headless (both stores)
 	$(BIN)/python -m pytest tests e2e $(PYTEST_ARGS)
 
-unit: $(VENV)/.installed-dev lab redis ## the unit tests alone
+unit: $(VENV)/.installed-dev lab redis wheelhouse ## the unit tests alone
 	$(BIN)/python -m pytest tests $(PYTEST_ARGS)
 
 e2e: $(VENV)/.installed-dev browser lab redis nginx ## the e2e suite alone

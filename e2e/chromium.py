@@ -1,17 +1,20 @@
 """Find a Chromium for the e2e suite, installing one if there is none.
 
-``python -m e2e.chromium`` (run by ``make test``) makes sure one exists, in this order:
+``python -m e2e.chromium`` (run by ``make test``) makes sure one exists, looking before installing:
 1. a Chromium that Playwright itself manages (``playwright install chromium`` ran before);
-2. ``python -m playwright install chromium``, which works wherever Playwright's CDN is reachable;
-3. a system Chromium, installing Debian's ``chromium`` package with apt-get when run as root.
-The e2e suite's conftest calls :func:`launch_args`, which hands Playwright that system Chromium.
+2. a system Chromium that starts ($PLAYGROUND_CHROMIUM, or one on the PATH);
+3. Debian's ``chromium`` package, installed with apt-get when run as root;
+4. ``python -m playwright install chromium``, where Playwright's download site is reachable.
+A step that fails says so in one line and the next is tried. The e2e suite's conftest calls
+:func:`launch_args`, which hands Playwright that system Chromium.
 """
 
 import os
 import shutil
-import subprocess
 import sys
 from pathlib import Path
+
+from .install import apt_install, can_apt_install, quietly
 
 SYSTEM_CHROMIUMS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 
@@ -58,25 +61,22 @@ def launch_args() -> dict:
     return {"executable_path": path, "args": SYSTEM_CHROMIUM_ARGS}
 
 
-def _run(command: list[str]) -> bool:
-    print("+", " ".join(command), flush=True)
-    return subprocess.run(command, check=False).returncode == 0
+def starts(path: str) -> bool:
+    """Whether a system Chromium starts under Playwright, headless, with the suite's flags."""
+    from playwright.sync_api import Error, sync_playwright
 
-
-def apt_install(*packages: str) -> None:
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    subprocess.run(["apt-get", "update", "-q"], check=False, env=env)
-    subprocess.run(["apt-get", "install", "-y", "-q", *packages], check=False, env=env)
+    try:
+        with sync_playwright() as playwright:
+            playwright.chromium.launch(executable_path=path, args=SYSTEM_CHROMIUM_ARGS).close()
+    except Error as error:
+        print(f"  the Chromium at {path} does not start: {str(error).splitlines()[0]}", flush=True)
+        return False
+    return True
 
 
 def ensure_curl() -> None:
     """The e2e suite runs the tutorial's curl commands for real: install curl where it is missing."""
-    if (
-        shutil.which("curl") is None
-        and shutil.which("apt-get")
-        and hasattr(os, "geteuid")
-        and os.geteuid() == 0
-    ):
+    if shutil.which("curl") is None and can_apt_install():
         apt_install("curl")
     if shutil.which("curl") is None:
         sys.exit("The e2e suite needs curl: install it (Debian: apt-get install curl).")
@@ -85,21 +85,24 @@ def ensure_curl() -> None:
 def ensure() -> str:
     """Make sure a Chromium exists; say which one the suite will use."""
     ensure_curl()
-    if managed_chromium():
+    if os.environ.get("PLAYGROUND_CHROMIUM") is None and managed_chromium():
         return "Playwright's own Chromium"
-    # As root, --with-deps also installs the system libraries Playwright's Chromium needs.
-    with_deps = ["--with-deps"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
-    if _run([sys.executable, "-m", "playwright", "install", *with_deps, "chromium"]) and managed_chromium():
-        return "Playwright's own Chromium (just installed)"
-    if system_chromium() is None and shutil.which("apt-get") and with_deps:
-        apt_install("chromium")
     path = system_chromium()
-    if path is None:
-        sys.exit(
-            "No Chromium: `playwright install chromium` failed and no system Chromium was found.\n"
-            "Install one (Debian: apt-get install chromium) or set PLAYGROUND_CHROMIUM to its path."
-        )
-    return f"the system Chromium at {path}"
+    if path and starts(path):
+        return f"the system Chromium at {path}"
+    if can_apt_install() and apt_install("chromium"):
+        path = system_chromium()
+        if path and starts(path):
+            return f"the system Chromium at {path} (just installed)"
+    print("+ python -m playwright install chromium", flush=True)
+    worked, why = quietly([sys.executable, "-m", "playwright", "install", "chromium"])
+    if worked and managed_chromium():
+        return "Playwright's own Chromium (just installed)"
+    print(f"  playwright install chromium failed: {why}", flush=True)
+    sys.exit(
+        "No Chromium was found and none could be installed: install one (Debian: apt-get install "
+        "chromium) or set PLAYGROUND_CHROMIUM to its path."
+    )
 
 
 if __name__ == "__main__":

@@ -63,6 +63,13 @@ def test_the_catalogue_finds_codes_by_number_and_name(catalogue: Page) -> None:
     )
 
 
+def test_searching_redirect_finds_every_redirect(catalogue: Page) -> None:
+    catalogue.get_by_label("Find a code or name").fill("redirect")
+    for code in (301, 302, 303, 307, 308):
+        expect(catalogue.get_by_role("button", name=f"Try {code}")).to_be_visible()
+    expect(catalogue.get_by_role("button", name="Try 200")).to_be_hidden()
+
+
 def test_try_401_shows_its_answer_not_a_sign_in_prompt(catalogue: Page) -> None:
     catalogue.get_by_role("button", name="Try 401").click()
     expect(catalogue.get_by_role("region", name="Response")).to_contain_text(
@@ -133,7 +140,7 @@ def test_the_builder_names_bad_fields_and_sends_nothing(builder: Page) -> None:
     form.send()
     expect(form.root.get_by_role("alert").filter(has_text="is not a header name")).to_be_visible()
     expect(form.root.get_by_role("alert").filter(has_text="Give a code of three digits")).to_be_visible()
-    expect(builder.get_by_role("region", name="Response")).to_contain_text("Nothing sent yet")
+    expect(builder.get_by_role("region", name="Response")).to_contain_text("Nothing sent: the values")
 
 
 def test_a_303_redirect_turns_post_into_get(builder: Page) -> None:

@@ -99,6 +99,21 @@ def test_every_copy_sends_what_the_page_sent(
     assert any(line.startswith(expect_status) for line in logged), logged
 
 
+@pytest.mark.parametrize("value", ["cost: $HOME", "cost: ${HOME}s", "it costs: $(whoami)"])
+def test_a_dollar_alone_still_keeps_the_shell_from_expanding_it(
+    home: Page, watch: BrowserWatch, value: str
+) -> None:
+    # No double quote, backslash, backtick or ! beside the $: only the $ itself calls for single quotes.
+    playground = HomePage(home)
+    playground.sign_up.fill(username=value).choose("POST", encoding="multipart/form-data").send()
+    expect(playground.explanation.get_by_role("mark")).to_be_visible()
+    from_page = newest_exchange(home)
+    command = snippet(home, "curl")
+    assert f"'username={value}'" in command
+    run_in_shell(command)
+    assert sent(newest_exchange(home)) == sent(from_page)
+
+
 def test_the_request_region_offers_each_form_with_its_own_copy_button(
     home: Page, watch: BrowserWatch
 ) -> None:

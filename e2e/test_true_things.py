@@ -76,14 +76,60 @@ def test_the_builder_sends_a_location_only_with_redirect(page: Page, watch: Brow
     expect(request).not_to_contain_text("location=")
 
 
-def test_a_followed_builder_redirect_is_explained_by_the_redirect_that_was_built(
+def test_a_followed_redirect_is_explained_by_the_answer_in_response_after_each_hop(
     page: Page, watch: BrowserWatch
 ) -> None:
     page.goto("/builder")
     BuilderForm(page).fill(style="redirect", status="303", location="/status/200").send()
+    expect(page.get_by_role("region", name="Response")).to_contain_text("200 OK", ignore_case=True)
+    explanation = page.get_by_role("region", name="Why this status")
+    # The 200 in Response is what is explained, never the 303 that led to it...
+    expect(explanation).to_contain_text("HTTPStatus.OK")
+    expect(explanation).not_to_contain_text("HTTPStatus.SEE_OTHER")
+    expect(explanation.get_by_role("mark")).to_contain_text("return body_for(code), code, headers_for(code)")
+    # ...and each hop before it is named, with the line of the builder's code that sent the redirect.
+    hops = explanation.get_by_role("listitem")
+    expect(hops).to_have_count(2)
+    expect(hops.first).to_contain_text("GET /respond/redirect answered 303 SEE OTHER", ignore_case=True)
+    expect(hops.first).to_contain_text('return redirect("/status/200", 303)')
+    expect(hops.last).to_contain_text("GET /status/200 answered 200 OK: the answer shown in Response")
+
+
+def test_an_unfollowed_redirect_is_explained_by_the_redirect(page: Page, watch: BrowserWatch) -> None:
+    page.goto("/builder")
+    page.get_by_label("Follow redirects").uncheck()
+    BuilderForm(page).fill(style="redirect", status="303", location="/status/200").send()
     explanation = page.get_by_role("region", name="Why this status")
     expect(explanation.get_by_role("mark")).to_contain_text('return redirect("/status/200", 303)')
-    expect(explanation).not_to_contain_text("status_codes.status")
+    expect(explanation).to_contain_text("HTTPStatus.SEE_OTHER")
+    expect(explanation.get_by_role("listitem")).to_have_count(0)
+
+
+@pytest.mark.parametrize(("path", "code"), [("/codes", "302"), ("/builder", "303")])
+def test_an_unfollowed_redirect_claims_nothing_the_pages_javascript_saw(
+    page: Page, watch: BrowserWatch, path: str, code: str
+) -> None:
+    page.goto(path)
+    page.get_by_label("Follow redirects").uncheck()
+    if path == "/codes":
+        page.get_by_role("button", name=f"Try {code}").click()
+    else:
+        BuilderForm(page).fill(style="redirect", status=code, location="/status/200").send()
+    hidden = page.get_by_role("region", name="What the browser hides")
+    expect(hidden).to_contain_text("The page's JavaScript got nothing of this answer")
+    expect(hidden).to_contain_text('"opaqueredirect": status 0')
+    # The fetch answer had no headers, so nothing about them can be told: not their case, not their
+    # order, and not that the server added the Location the view wrote.
+    expect(hidden).not_to_contain_text("lower case")
+    expect(hidden).not_to_contain_text("re-orders")
+    expect(hidden).not_to_contain_text("added by the server")
+    expect(hidden).to_contain_text("Location: /status/200")  # in the server's column, where it belongs
+
+
+def test_a_201_without_a_location_says_none_follows(playground: HomePage) -> None:
+    playground.user_details.fill(username="sam", firstname="john", lastname="king").send()
+    expect(playground.explanation).to_contain_text("HTTP expects a Location header naming it")
+    expect(playground.explanation).not_to_contain_text("URL follows")
 
 
 def test_with_follow_redirects_off_the_builder_shows_the_3xx(page: Page, watch: BrowserWatch) -> None:

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from http import HTTPStatus
 
-from .explain import STATUS_CLASSES
+from .explain import STATUS_CLASSES, describe
 from .status_codes import EXPECTED_HEADERS, NO_BODY
 
 # The codes learners mix up, and the question that tells them apart.
@@ -68,7 +68,7 @@ def entry(status: HTTPStatus) -> CatalogueEntry:
     return CatalogueEntry(
         code=status.value,
         phrase=status.phrase,
-        description=status.description,
+        description=describe(status.value),
         expected_headers=expected_headers(status.value),
         confused_with=sorted(group - {status.value}) if group else [],
         distinction=CONFUSIONS[group] if group else None,

@@ -9,6 +9,7 @@ code on the teacher's computer.
 
 import argparse
 import contextlib
+import re
 from collections.abc import Sequence
 
 from . import UnsafeConfiguration, create_app
@@ -16,9 +17,14 @@ from .classroom.teacher import teacher_link
 from .servers import THREADS, werkzeug_server
 
 
+def plain(text: str) -> str:
+    """A docstring as a terminal shows it: ``code`` marks are for documentation tools, not for --help."""
+    return re.sub(r"`{1,2}([^`]+)`{1,2}", r"\1", text)
+
+
 def main(argv: Sequence[str] | None = None, prog: str = "flask-status-playground") -> None:
     parser = argparse.ArgumentParser(
-        prog=prog, description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+        prog=prog, description=plain(__doc__ or ""), formatter_class=argparse.RawTextHelpFormatter
     )
     parser.add_argument("--host", help="interface to listen on (127.0.0.1; all of them with --classroom)")
     parser.add_argument("--port", type=int, default=5000, help="port to listen on (5000)")

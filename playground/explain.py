@@ -32,14 +32,53 @@ STATUS_CLASSES = {
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 
 
-def status_facts(code: int) -> dict[str, Any]:
-    """The status class and what it means, and the code's name and description."""
+# http.HTTPStatus's descriptions come from the old httplib table. Where one describes something the
+# answer need not carry ("URL follows") or a cause that need not be this one ("Bad request syntax or
+# unsupported method"), or says nothing, RFC 9110's definition stands in its place.
+RFC_9110_DESCRIPTIONS = {
+    201: (
+        "The request has been fulfilled and has resulted in one or more new resources being created "
+        "(RFC 9110, section 15.3.2)"
+    ),
+    400: (
+        "The server cannot or will not process the request due to something that is perceived to be "
+        "a client error (RFC 9110, section 15.5.1)"
+    ),
+    422: (
+        "The server understands the content type of the request content, and its syntax is correct, "
+        "but it was unable to process the contained instructions (RFC 9110, section 15.5.21)"
+    ),
+}
+
+
+def describe(code: int, headers: list[tuple[str, str]] | None = None) -> str:
+    """What a code means: http.HTTPStatus's description, or RFC 9110's where that one misleads.
+
+    Given an answer's headers, a 201 also says whether a Location names what was created.
+    """
+    try:
+        description = RFC_9110_DESCRIPTIONS.get(code) or HTTPStatus(code).description
+    except ValueError:
+        return "HTTP defines no status with this code."
+    if code == 201 and headers is not None:
+        location = next((value for name, value in headers if name.lower() == "location"), None)
+        description += (
+            f"; this answer's Location names it: {location}"
+            if location
+            else "; HTTP expects a Location header naming it, and this answer has none"
+        )
+    return description
+
+
+def status_facts(code: int, headers: list[tuple[str, str]] | None = None) -> dict[str, Any]:
+    """The status class and what it means, and the code's name and description (for these headers)."""
     cls_name, cls_meaning = STATUS_CLASSES.get(code // 100, ("Unknown", "no class of HTTP defines this"))
     try:
         status = HTTPStatus(code)
-        name, phrase, description = status.name, status.phrase, status.description
+        name, phrase = status.name, status.phrase
     except ValueError:
-        name, phrase, description = None, None, "HTTP defines no status with this code."
+        name, phrase = None, None
+    description = describe(code, headers)
     return {
         "status_class": f"{code // 100}xx",
         "status_class_name": cls_name,
@@ -145,8 +184,9 @@ def _cause(exchange: Exchange, source_line: str | None) -> str:
             why = " (a GET or HEAD request carries its fields in the query string, not in the form)"
         lookup = _code(f"request.form[{json.dumps(key)}]")
         return (
-            f"{_code(key)} was not in the form{why}, so {lookup} raised {_code('BadRequestKeyError')},"
-            " which Flask turns into 400."
+            f"{_code(key)} was not in the form{why}, so {lookup} raised {_code('BadRequestKeyError')}"
+            f" (Werkzeug's {_code('KeyError')} for a missing key, which is also a {_code('BadRequest')}),"
+            " and Flask turned it into 400."
         )
     if kind == "MethodNotAllowed":
         allowed = ", ".join(error["allowed_methods"] or [])
@@ -187,7 +227,7 @@ def explain(app: Flask, exchange: Exchange, with_source: bool = False) -> dict[s
             return generated if with_source else {k: v for k, v in generated.items() if k != "source_html"}
     source_line = linecache.getline(decided[0], decided[1]).strip() if decided else None
     explanation: dict[str, Any] = {
-        **status_facts(exchange.response["status"]),
+        **status_facts(exchange.response["status"], exchange.response["headers"]),
         "view": exchange.view,
         "view_function": exchange.facts["view_function"],
         "exception": exchange.facts["exception"],
@@ -251,7 +291,7 @@ def generated_code_explanation(
     number = lines.index("def view():") + 2 + statements.index(line)
     generated = lines[number - 1].strip()
     return {
-        **status_facts(exchange.response["status"]),
+        **status_facts(exchange.response["status"], exchange.response["headers"]),
         "view": exchange.view,
         "view_function": "view",
         "exception": exchange.facts["exception"],

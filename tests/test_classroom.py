@@ -1,5 +1,6 @@
 """The live log's stream, the prediction tally and the health figures."""
 
+import threading
 from collections.abc import Callable
 
 import pytest
@@ -110,4 +111,20 @@ def test_health_reports_the_logs_size(client: FlaskClient) -> None:
     for _ in range(3):
         client.post("/userSignUp")
     health = client.get("/api/health").json
-    assert health["exchanges_kept"] == 3 and health["exchanges_recorded"] == 3 and health["threads"] >= 1
+    assert health["exchanges_kept"] == 3 and health["exchanges_recorded"] == 3
+
+
+def test_health_counts_the_threads_alive(client: FlaskClient) -> None:
+    before = client.get("/api/health").json["threads"]
+    assert before == threading.active_count()
+    release = threading.Event()
+    extra = [threading.Thread(target=release.wait) for _ in range(3)]
+    for thread in extra:
+        thread.start()
+    try:
+        assert client.get("/api/health").json["threads"] == before + 3
+    finally:
+        release.set()
+        for thread in extra:
+            thread.join()
+    assert client.get("/api/health").json["threads"] == before

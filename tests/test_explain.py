@@ -127,7 +127,26 @@ def test_the_explanation_carries_the_status_facts_from_httpstatus(client: FlaskC
     explanation = client.get("/api/exchanges/1").json["explanation"]
     assert explanation["status_class"] == "2xx" and explanation["status_class_name"] == "Success"
     assert explanation["status_name"] == "CREATED"
-    assert explanation["status_description"] == "Document created, URL follows"
+    # http.HTTPStatus says "Document created, URL follows": here no Location follows, and it says so.
+    description = explanation["status_description"]
+    assert description.startswith("The request has been fulfilled")
+    assert "HTTP expects a Location header naming it, and this answer has none" in description
+    assert "URL follows" not in description
+
+
+def test_a_201_with_a_location_names_it(client: FlaskClient) -> None:
+    client.get("/respond/tuple3?status=201&header=Location:+/status/200")
+    explanation = client.get("/api/exchanges").json[0]["explanation"]
+    assert explanation["status_description"].endswith("this answer's Location names it: /status/200")
+
+
+def test_a_missing_fields_400_says_what_happened_not_httpstatuss_phrase(client: FlaskClient) -> None:
+    client.post("/userDetails", data="username=sam&firstname=john", content_type=FORM)
+    explanation = client.get("/api/exchanges").json[0]["explanation"]
+    # http.HTTPStatus's phrase names other causes (bad syntax, an unsupported method): neither happened.
+    assert "Bad request syntax" not in explanation["status_description"]
+    assert "perceived to be a client error" in explanation["status_description"]
+    assert "raised `BadRequestKeyError` (Werkzeug's `KeyError` for a missing key" in explanation["summary"]
 
 
 def test_the_detail_shows_the_source_with_the_deciding_line_marked(client: FlaskClient) -> None:

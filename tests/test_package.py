@@ -1,5 +1,9 @@
 """The wheel: built from this checkout, installed into a fresh virtual environment outside it, and
-served from another folder by its `flask-status-playground` command."""
+served from another folder by its `flask-status-playground` command.
+
+Built and installed from a local wheelhouse alone (`pip --no-index`), never from the index: `make
+test` fills the wheelhouse once, so that these tests pass again with the network off.
+"""
 
 import os
 import socket
@@ -15,6 +19,19 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def wheelhouse() -> Path:
+    """The wheels of requirements.txt and requirements-build.txt, as `make test` keeps them."""
+    return Path(os.environ.get("PLAYGROUND_WHEELHOUSE", Path(sys.prefix) / "wheelhouse"))
+
+
+def offline(*pip_args: object) -> list[object]:
+    """A pip command that may read the wheelhouse and nothing else."""
+    where = wheelhouse()
+    if not (where / ".complete").exists():
+        pytest.fail(f"No wheelhouse at {where}: `make test` fills it (once, with the network on).")
+    return [*pip_args, "--no-index", "--find-links", where, "--disable-pip-version-check", "-q"]
+
+
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A fresh venv, outside the checkout, with the wheel built from it installed: its bin/."""
@@ -22,15 +39,12 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     dist, venv = work / "dist", work / "venv"
     # setuptools writes build/ and *.egg-info beside the sources (.gitignore leaves them out).
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", dist, ROOT],
+        offline(sys.executable, "-m", "pip", "wheel", "--no-deps", "-w", dist, ROOT),
         check=True, cwd=work, timeout=600,
     )  # fmt: skip
     (wheel,) = dist.glob("flask_status_playground-*.whl")
     subprocess.run([sys.executable, "-m", "venv", venv], check=True, timeout=120)
-    subprocess.run(
-        [venv / "bin" / "python", "-m", "pip", "install", "-q", "--disable-pip-version-check", wheel],
-        check=True, timeout=600,
-    )  # fmt: skip
+    subprocess.run(offline(venv / "bin" / "python", "-m", "pip", "install", wheel), check=True, timeout=600)
     return venv / "bin"
 
 

@@ -2,7 +2,7 @@
 // sends the request to the real /respond view and shows the answer.
 
 import { buildRequest } from "./exchange.js";
-import { pageViews, sendAndShow } from "./flow.js";
+import { clearViews, pageViews, sendAndShow } from "./flow.js";
 import { enableCopy } from "./request-view.js";
 
 const views = pageViews();
@@ -25,6 +25,26 @@ function showErrors(errors) {
   }
 }
 
+const REFUSED = "Nothing sent: the values marked above were refused, so no view ran.";
+
+/** The code of the view that answers, or the placeholder saying there is none. */
+function showCode(built) {
+  const code = codeView.querySelector('[data-part="code"]');
+  let placeholder = codeView.querySelector('[data-part="placeholder"]');
+  if (!placeholder) {
+    // The page came from a no-JavaScript send, with its code and a link, and no placeholder.
+    placeholder = document.createElement("p");
+    placeholder.className = "placeholder";
+    placeholder.dataset.part = "placeholder";
+    code.before(placeholder);
+  }
+  placeholder.hidden = built !== null;
+  placeholder.textContent = built ? "" : "No code: the values marked in the form were refused.";
+  // Pygments wrote this HTML on the server, escaping the code.
+  code.innerHTML = built ? built.code_html : "";
+  codeView.querySelector('[data-part="link"]')?.remove();
+}
+
 async function build() {
   const response = await fetch(form.action, {
     method: "POST",
@@ -39,11 +59,13 @@ async function build() {
 form.addEventListener("submit", async (event) => {
   event.preventDefault();
   const built = await build();
-  if (!built) return;
-  const placeholder = codeView.querySelector('[data-part="placeholder"]');
-  if (placeholder) placeholder.hidden = true;
-  // Pygments wrote this HTML on the server, escaping the code.
-  codeView.querySelector('[data-part="code"]').innerHTML = built.code_html;
+  if (!built) {
+    // The last code and answer belong to other values: under an error they would read as this one's.
+    showCode(null);
+    clearViews(views, REFUSED);
+    return;
+  }
+  showCode(built);
   const request = buildRequest({
     method: built.method,
     encoding: "application/x-www-form-urlencoded",

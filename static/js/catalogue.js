@@ -11,7 +11,6 @@ const search = document.querySelector("[data-code-search]");
 const classFilter = document.querySelector("[data-code-class]");
 const count = document.querySelector("[data-code-count]");
 const follow = document.querySelector("[data-follow-redirects]");
-const answer = document.querySelector("[data-answer]");
 
 function filter() {
   const words = search.value.trim().toLowerCase().split(/\s+/).filter(Boolean);
@@ -47,8 +46,6 @@ catalogue.addEventListener("click", (event) => {
   const button = event.target.closest("button.try");
   if (!button) return;
   const path = statusUrl.replace("000", button.dataset.code);
-  // On a narrow screen the answer is below the list: bring it into view as it arrives.
-  if (getComputedStyle(answer).position !== "sticky") answer.scrollIntoView({ block: "start" });
   sendAndShow(views, buildRequest({ method: "GET", encoding: null, path, fields: [] }), () => {}, {
     follow: follow.checked,
   });

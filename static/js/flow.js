@@ -6,8 +6,8 @@ import { clearComparison, showComparison } from "./browser-hides.js";
 import { sendRequest } from "./exchange.js";
 import { clearExplanation, showExplanation } from "./explanation-view.js";
 import { answerFromRecord } from "./record-view.js";
-import { showRequest } from "./request-view.js";
-import { showFailure, showResponse } from "./response-view.js";
+import { clearRequest, showRequest } from "./request-view.js";
+import { clearResponse, revealAnswer, showFailure, showResponse } from "./response-view.js";
 
 // The page tags its own requests with this header to find their exchanges in the server's log. It
 // changes nothing in the answer, and the curl command leaves it out.
@@ -30,8 +30,16 @@ export function render(views, entry) {
     ]);
   }
   if (entry.answer) showResponse(views.response, entry.answer);
-  if (entry.detail && views.explanation) showExplanation(views.explanation, entry.detail);
+  if (entry.detail && views.explanation) showExplanation(views.explanation, entry.detail, entry.chain);
   if (entry.hops?.length && views.hidden) showComparison(views.hidden, entry.answer, entry.hops);
+}
+
+/** Empty every view, saying why: nothing was sent, so nothing of an earlier exchange may stay. */
+export function clearViews(views, message) {
+  if (views.request) clearRequest(views.request, message);
+  clearResponse(views.response, message);
+  if (views.explanation) clearExplanation(views.explanation, message);
+  if (views.hidden) clearComparison(views.hidden, message);
 }
 
 const UNFOLLOWED =
@@ -49,9 +57,14 @@ function refusedNote(record, error) {
 
 /**
  * Send a request built by exchange.buildRequest; `onAnswer` runs as soon as the answer is on screen.
- * `follow` false leaves a redirect unfollowed, as curl does without -L.
+ * `follow` false leaves a redirect unfollowed, as curl does without -L. `reveal` brings the answer's
+ * status line into view when it arrives off screen (a phone's form is a screen above its answer).
  */
-export async function sendAndShow(views, request, onAnswer = () => {}, { follow = true } = {}) {
+export async function sendAndShow(views, request, onAnswer = () => {}, { follow = true, reveal = true } = {}) {
+  const show = (answer) => {
+    showResponse(views.response, answer);
+    if (reveal) revealAnswer(views.response);
+  };
   // Marks for the benchmark (bench/page.py): from pressing Send to the answer painted on screen.
   performance.mark("playground:send");
   const entry = { request, tag: newTag() };
@@ -64,9 +77,13 @@ export async function sendAndShow(views, request, onAnswer = () => {}, { follow 
     entry.answer = await sendRequest(request, [[TAG_HEADER, entry.tag]], { follow });
     if (entry.answer.opaqueRedirect) {
       entry.hops = await exchangesTagged(entry.tag);
-      entry.answer = { ...answerFromRecord(entry.hops[0]), note: UNFOLLOWED };
+      entry.answer = {
+        ...answerFromRecord(entry.hops[0]),
+        note: UNFOLLOWED,
+        unreadable: 'fetch stopped at the redirect and gave the script an "opaqueredirect": status 0',
+      };
     }
-    showResponse(views.response, entry.answer);
+    show(entry.answer);
     requestAnimationFrame(() => performance.measure("playground:send-to-answer", "playground:send"));
     onAnswer(entry);
   } catch (error) {
@@ -75,11 +92,16 @@ export async function sendAndShow(views, request, onAnswer = () => {}, { follow 
     entry.hops = await exchangesTagged(entry.tag).catch(() => []);
     if (!entry.hops.length) {
       showFailure(views.response, error);
+      if (reveal) revealAnswer(views.response);
       if (views.explanation) clearExplanation(views.explanation, "No answer came back, so there is nothing to explain.");
       return entry;
     }
-    entry.answer = { ...answerFromRecord(entry.hops[0]), note: refusedNote(entry.hops[0], error) };
-    showResponse(views.response, entry.answer);
+    entry.answer = {
+      ...answerFromRecord(entry.hops[0]),
+      note: refusedNote(entry.hops[0], error),
+      unreadable: `the browser refused it, and fetch failed: ${error.message}`,
+    };
+    show(entry.answer);
     onAnswer(entry);
   } finally {
     views.response.removeAttribute("aria-busy");
@@ -88,9 +110,11 @@ export async function sendAndShow(views, request, onAnswer = () => {}, { follow 
   try {
     entry.hops ??= await exchangesTagged(entry.tag);
     if (!entry.hops.length) throw new Error("the server's log has no record of it");
-    // The first hop is the request that was built; a followed redirect's later hops are listed
-    // under "What the browser hides".
-    entry.detail = await exchangeDetail(entry.hops[0].id);
+    // Explain the answer the Response shows: the last hop's. A followed redirect's earlier hops are
+    // each named, with the reason for its own status, above that explanation.
+    const details = await Promise.all(entry.hops.map((hop) => exchangeDetail(hop.id)));
+    entry.detail = details[details.length - 1];
+    entry.chain = details.length > 1 ? details : [];
     render(views, { ...entry, request: null });
   } catch (error) {
     if (views.explanation) {

@@ -96,7 +96,8 @@ async function send(form) {
   const remember = (entry) => {
     if (location.href === url) history.replaceState(entry, "", url);
   };
-  const entry = await sendAndShow(views, request, remember);
+  // With Predict first, the verdict (where the learner just chose) names the status: stay there.
+  const entry = await sendAndShow(views, request, remember, { reveal: predicted === null });
   remember(entry);
   if (predicted !== null) await reveal(predicted, entry);
 }

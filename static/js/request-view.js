@@ -45,6 +45,15 @@ export function showRequest(root, request, extraHeaders = []) {
   showSnippet(root);
 }
 
+/** Show that nothing was sent, and nothing of the request before. */
+export function clearRequest(root, message) {
+  fullCommands.delete(root);
+  part(root, "placeholder").hidden = false;
+  part(root, "placeholder").textContent = message;
+  part(root, "sent").hidden = true;
+  for (const name of ["request-line", "headers", "body", "curl"]) part(root, name).replaceChildren();
+}
+
 export function enableCopy(root) {
   part(root, "copy-as").addEventListener("change", () => showSnippet(root));
   part(root, "copy").addEventListener("click", async () => {

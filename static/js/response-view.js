@@ -45,10 +45,45 @@ export function showResponse(root, answer) {
   root.dataset.status = String(answer.status);
 }
 
+/** Show that there is no answer to show (nothing was sent), and nothing of the answer before. */
+export function clearResponse(root, message) {
+  part(root, "placeholder").hidden = false;
+  part(root, "placeholder").textContent = message;
+  part(root, "answer").hidden = true;
+  for (const name of ["status", "status-class", "version", "timing", "size", "headers", "body", "note"]) {
+    part(root, name).replaceChildren();
+  }
+  delete root.dataset.status;
+}
+
 /** Show that no answer came back at all (the network failed, the server is down). */
 export function showFailure(root, error) {
   part(root, "placeholder").hidden = false;
   part(root, "answer").hidden = true;
   part(root, "placeholder").textContent = `No answer: the request failed before the server replied (${error.message}).`;
   delete root.dataset.status;
+}
+
+/** Whether an element is wholly on screen: inside the window and every scrolling box around it. */
+function onScreen(element) {
+  const box = element.getBoundingClientRect();
+  if (box.top < 0 || box.bottom > innerHeight) return false;
+  for (let around = element.parentElement; around; around = around.parentElement) {
+    if (!/(auto|scroll|hidden)/.test(getComputedStyle(around).overflowY)) continue;
+    const frame = around.getBoundingClientRect();
+    if (box.top < frame.top || box.bottom > frame.bottom) return false;
+  }
+  return true;
+}
+
+/**
+ * Bring a new answer's status line (or why there is none) to where the learner looks, if it is
+ * not on screen already: the Response's top, with its status line, at the top of the window.
+ */
+export function revealAnswer(root) {
+  const answered = !part(root, "answer").hidden;
+  const target = answered ? root.querySelector(".status-line") : part(root, "placeholder");
+  if (onScreen(target)) return;
+  const still = matchMedia("(prefers-reduced-motion: reduce)").matches;
+  root.scrollIntoView({ block: "start", behavior: still ? "auto" : "smooth" });
 }

@@ -21,7 +21,9 @@ export function enableToggles(root) {
   });
   root.addEventListener("keydown", (event) => {
     const toggle = event.target.closest(".send-toggle");
-    if (toggle && (event.key === " " || event.key === "Enter")) {
+    // Ctrl+Enter (or Cmd+Enter) sends the form: it must not flip the toggle that has focus first.
+    const modified = event.ctrlKey || event.metaKey || event.altKey;
+    if (toggle && !modified && (event.key === " " || event.key === "Enter")) {
       event.preventDefault();
       flip(toggle);
     }
