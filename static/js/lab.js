@@ -7,7 +7,7 @@ import { buildRequest, sendRequest } from "./exchange.js";
 import { clearExplanation, showExplanation } from "./explanation-view.js";
 import { pageViews } from "./flow.js";
 import { enableCopy, showRequest } from "./request-view.js";
-import { formatBytes, showFailure, showResponse } from "./response-view.js";
+import { formatBytes, revealAnswer, showFailure, showResponse } from "./response-view.js";
 import { enableToggles } from "./send-toggle.js";
 
 const RUN_LIMIT_MS = 5000;
@@ -440,6 +440,7 @@ async function send(form) {
   performance.mark("lab:send");
   const result = await runCode({ path: request.path, method: request.method, headers: request.headers, body: request.body });
   show(result);
+  revealAnswer(views.response); // on a phone the answer is a screen or two below the form
   requestAnimationFrame(() => performance.measure("lab:send-to-answer", "lab:send"));
   views.response.removeAttribute("aria-busy");
   history.pushState({ form: form.id, code: code.value, result, sent: true }, "", await linkFor(code.value));
