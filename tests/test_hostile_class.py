@@ -265,12 +265,13 @@ def test_beyond_the_total_limit_a_stream_gets_503_and_the_endpoints_still_answer
 # -- Predictions: one per exchange per browser, bounded shapes ---------------------------------------------
 
 
-def predict(client: FlaskClient, exchange_id: int, code: int = 200):
+def predict(client: FlaskClient, exchange_id: int, code: int = 200, address: str = "127.0.0.1"):
     token = csrf_token(client, "/")
     return client.post(
         "/api/predictions",
         json={"exchange_id": exchange_id, "predicted": code},
         headers={"X-CSRFToken": token},
+        environ_base={"REMOTE_ADDR": address},
     )
 
 
@@ -280,9 +281,35 @@ def test_one_prediction_per_exchange_per_browser(app: Flask) -> None:
     assert predict(student, 1).status_code == 200
     for _ in range(5):
         assert predict(student, 1).status_code == 409
-    assert predict(app.test_client(), 1).status_code == 200  # another browser
+    assert predict(app.test_client(), 1, address="127.0.0.2").status_code == 200  # another browser
     (row,) = student.get("/api/predictions").json
     assert row["count"] == 2
+
+
+def test_fresh_cookies_from_one_address_make_one_vote(app: Flask) -> None:
+    sender = app.test_client()
+    for _ in range(3):  # three exchanges of one request shape
+        sender.post("/userSignUp")
+    for exchange_id in (1, 2, 3):
+        for _ in range(4):
+            refusal = predict(app.test_client(), exchange_id)  # a fresh cookie each time
+            assert refusal.status_code in (200, 409)
+    assert "This address already predicted" in predict(app.test_client(), 1).get_data(as_text=True)
+    (row,) = sender.get("/api/predictions").json
+    assert row["count"] == 1  # the rows never count more predictions than addresses voted
+
+
+def test_each_address_counts_once(app: Flask) -> None:
+    sender = app.test_client()
+    for _ in range(3):
+        sender.post("/userSignUp")
+    addresses = [f"127.0.{x}.{y}" for x in (0, 1) for y in (2, 3, 4)]
+    for exchange_id in (1, 2, 3):
+        for address in addresses:
+            expected = 200 if exchange_id == 1 else 409  # same shape: the address voted already
+            assert predict(app.test_client(), exchange_id, address=address).status_code == expected
+    (row,) = sender.get("/api/predictions").json
+    assert row["count"] == len(addresses)
 
 
 def test_a_huge_content_type_makes_a_short_shape(client: FlaskClient) -> None:
