@@ -75,7 +75,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.register_blueprint(blueprint)
     app.register_blueprint(pages.bp)
     app.register_blueprint(lab.bp)
-    app.register_blueprint(api.bp)
+    api.init_app(app)
     classroom.init_app(app)
     # A page or API call that needs the shared log while Redis is away gets one sentence, as JSON.
     app.register_error_handler(stores.LogUnavailable, api.unavailable)

@@ -10,6 +10,7 @@ a client address (`X-Forwarded-For`, `Forwarded`, `X-Real-IP`, `True-Client-IP`,
 import hashlib
 import hmac
 import re
+from dataclasses import dataclass
 
 from flask import Flask, current_app, g, request, session
 
@@ -84,6 +85,22 @@ def is_teacher() -> bool:
 def sees_everything(client: str | None = None) -> bool:
     """The teacher sees every client; a student sees the client only of their own exchanges."""
     return is_teacher() or (client is not None and client == request.remote_addr)
+
+
+@dataclass(frozen=True)
+class Audience:
+    """Who reads an answer, worked out while the request is there: a streamed export renders its
+    entries after the view has returned."""
+
+    teacher: bool
+    viewer: str | None
+
+    @classmethod
+    def now(cls) -> "Audience":
+        return cls(is_teacher(), request.remote_addr)
+
+    def sees_everything(self, client: str | None) -> bool:
+        return self.teacher or (client is not None and client == self.viewer)
 
 
 def for_the_class(entry: dict) -> dict:

@@ -196,8 +196,6 @@ class Exchange:
     view: str
     facts: dict[str, Any]
     """What the explanation is built from: the exception, the deciding line, the view's code."""
-    rendered: dict[str, str] = field(default_factory=dict, repr=False)
-    """Renderings made once and reused (the live log's event, sent to every open stream)."""
 
     @cached_property
     def time(self) -> str:
