@@ -214,11 +214,11 @@ def exchanges_har() -> Response:
         with app.app_context():
             return to_json(value)
 
-    released = threading.Event()
+    released = threading.Lock()
 
     def release() -> None:
-        if not released.is_set():
-            released.set()
+        # Called when the body ends and when the server closes the answer: counted once.
+        if released.acquire(blocking=False):
             exports.closed(client)
 
     def body() -> Iterator[str]:
