@@ -15,6 +15,7 @@ from . import (
     compression,
     header_limit,
     lab,
+    memory,
     pages,
     recorder,
     respond,
@@ -64,6 +65,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         # Generated at start, never committed: set FLASK_SECRET_KEY to keep sessions across restarts.
         app.config["SECRET_KEY"] = secrets.token_hex(32)
+    # Before the server's threads build answers: their freed memory then goes back (memory.py).
+    memory.limit_arenas()
     store = app.extensions["store"] = stores.open_store(app)
 
     body_limit.init_app(app)

@@ -18,6 +18,7 @@ from . import csrf_guard
 from .audience import Audience, for_the_class
 from .explain import explain, highlighted, view_source
 from .har import har_entry, har_log, har_stream
+from .memory import give_back_memory
 from .recorder import Exchange, Recorder
 from .stores import LogUnavailable
 
@@ -149,6 +150,9 @@ class ExportCount:
             self.per_client[client] -= 1
             if self.per_client[client] <= 0:
                 del self.per_client[client]
+            last = self.open == 0
+        if last:
+            give_back_memory()
 
 
 def _shown_on_the_log(exchange: Exchange, path: str, status_class: str) -> bool:
