@@ -1,6 +1,7 @@
 """A class can't break it: each attack of issue 10, tried through the app as a student would."""
 
 import json
+import re
 from collections.abc import Callable
 
 import pytest
@@ -10,6 +11,7 @@ from flask.testing import FlaskClient
 from playground import create_app
 from playground.recorder import BODY_CAP, HEADERS_CAP
 from tests.conftest import csrf_token
+from tests.test_masking import what_a_student_reads
 
 FORM = "application/x-www-form-urlencoded"
 STYLES_WITH_HEADERS = ["tuple3", "body_headers", "make_response", "status_code", "response", "dict"]
@@ -366,6 +368,52 @@ def test_a_student_sees_others_exchanges_without_their_address_or_browser(
     assert own["client"] == "10.0.0.7" and ["User-Agent", "Classmate/1.0"] in own["request"]["headers"]
     everything = teacher.get("/api/exchanges", environ_base={"REMOTE_ADDR": "10.0.0.1"}).json[0]
     assert everything["client"] == "10.0.0.7"
+
+
+FINGERPRINTS = {
+    "Sec-Ch-Ua": '"Chromium";v="131", "FP-BRAND"',
+    "Sec-Ch-Ua-Platform": '"FP-PLATFORM"',
+    "Sec-Ch-Ua-Mobile": "?0 FP-MOBILE",
+    "Sec-Ch-Prefers-Color-Scheme": "FP-SCHEME",
+    "Device-Memory": "8 FP-MEMORY",
+    "Accept-Language": "fr-CA,FP-LANGUAGE",
+    "From": "fp-person@example.org",
+    "True-Client-IP": "10.9.9.1 FP-TRUE",
+    "X-Client-IP": "10.9.9.2 FP-CLIENT",
+    "CF-Connecting-IP": "10.9.9.3 FP-CF",
+    "Fastly-Client-IP": "10.9.9.4 FP-FASTLY",
+    "X-Forwarded-For": "10.9.9.5 FP-XFF",
+    "Forwarded": "for=10.9.9.6;by=FP-FORWARDED",
+    "X-Real-IP": "10.9.9.7 FP-REAL",
+    "X-Originating-IP": "10.9.9.8 FP-ORIGINATING",
+}
+
+
+@pytest.fixture
+def fingerprinted(make_app: Callable[..., Flask]) -> tuple[Flask, int]:
+    """An app whose log holds one exchange sent with every fingerprinting header, from 10.0.0.7."""
+    app = make_app({"STREAM_BATCH_SECONDS": 0, "STREAM_KEEPALIVE_SECONDS": 0.05})
+    app.test_client().post("/userSignUp", headers=FINGERPRINTS, environ_base={"REMOTE_ADDR": "10.0.0.7"})
+    return app, 1
+
+
+def test_a_classmate_sees_no_fingerprint_of_the_sender(fingerprinted: tuple[Flask, int]) -> None:
+    app, exchange_id = fingerprinted
+    shown = what_a_student_reads(app.test_client(), exchange_id, {"REMOTE_ADDR": "10.0.0.8"})
+    for where, text in shown.items():
+        assert "FP-" not in text and "fp-person" not in text and "10.9.9." not in text, where
+        assert "(hidden: only the teacher sees it)" in text, where
+    assert "X-Playground-Tag" not in FINGERPRINTS and "Content-Length" in shown["api"]  # the rest shows
+
+
+def test_the_teacher_sees_every_fingerprint(fingerprinted: tuple[Flask, int]) -> None:
+    app, exchange_id = fingerprinted
+    teacher = app.test_client()
+    assert teacher.get(f"/teacher/{app.config['TEACHER_KEY']}").status_code == 302
+    shown = what_a_student_reads(teacher, exchange_id, {"REMOTE_ADDR": "10.0.0.1"})
+    for where, text in shown.items():
+        markers = re.findall(r"FP-[A-Z]+|fp-person", " ".join(FINGERPRINTS.values()))
+        assert len(markers) == len(FINGERPRINTS) and all(marker in text for marker in markers), where
 
 
 def test_the_log_page_warns_that_everything_is_visible_to_the_class(client: FlaskClient) -> None:
