@@ -159,6 +159,7 @@ class Storm:
     settled_seconds: float = 0.0
     statuses: list[int] = field(default_factory=list)
     endpoint_statuses: list[int] = field(default_factory=list)
+    endpoint_seconds: list[float] = field(default_factory=list)
     one_address: list[int] = field(default_factory=list)
     refusal: str = ""
     retry_after: str = ""
@@ -200,7 +201,9 @@ def export_storm(port: int, readers: int = 24, hold: float = 2.0, settle: float 
     )
     while time.monotonic() < ends:
         storm.during_rss.append(health(port)["rss_bytes"])
+        sent = time.perf_counter()
         storm.endpoint_statuses.append(request(port, post, source="127.0.0.2")[0])
+        storm.endpoint_seconds.append(time.perf_counter() - sent)
         time.sleep(0.2)
     for s, _ in held:
         s.close()
