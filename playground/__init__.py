@@ -9,13 +9,13 @@ from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import (
+    allocator,
     api,
     body_limit,
     classroom,
     compression,
     header_limit,
     lab,
-    memory,
     pages,
     recorder,
     respond,
@@ -65,8 +65,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         # Generated at start, never committed: set FLASK_SECRET_KEY to keep sessions across restarts.
         app.config["SECRET_KEY"] = secrets.token_hex(32)
-    # Before the server's threads build answers: their freed memory then goes back (memory.py).
-    memory.limit_arenas()
+    # Before the server's threads build answers: their freed memory then goes back (allocator.py).
+    allocator.limit_arenas()
     store = app.extensions["store"] = stores.open_store(app)
 
     body_limit.init_app(app)

@@ -15,10 +15,10 @@ from typing import Any
 from flask import Blueprint, Flask, Response, abort, current_app, request
 
 from . import csrf_guard
+from .allocator import give_back_memory
 from .audience import Audience, for_the_class
 from .explain import explain, highlighted, view_source
 from .har import har_entry, har_log, har_stream
-from .memory import give_back_memory
 from .recorder import Exchange, Recorder
 from .stores import LogUnavailable
 
