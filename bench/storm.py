@@ -12,6 +12,11 @@ each started as its command starts it, with the default limits.
    send headers a byte every half second for 12 s; another address (127.0.3.x) times its requests:
    each must answer within 1 s.
 5. `make run` only: a 200 MB body declared, and sent: after the 413, how much the server took in.
+6. Export storm (issue 19): the log filled with 500 exchanges full of what JSON escapes; what each
+   new reader receives (a page of /api/exchanges, a new stream's backlog, the HAR export); then 24
+   addresses (127.0.0.10 to .33) export the log at once and read it slowly while 127.0.0.2 sends
+   POST /userDetails, with the server's memory before, during and after; then 24 exports at once
+   from one address (tests/export_storm.py does the work; tests/test_export_storm.py asserts it).
 Then `make host`'s deployment (nginx from deploy/nginx.conf, gunicorn -w 4, Redis from
 deploy/redis.conf): one address opens 1,600 slow connections for 12 s while another times its requests.
 Prints a Markdown report; exit status 1 if a property fails. Only 127.0.0.0/8 is contacted.
@@ -29,6 +34,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 from bench.soak import health, run_each, started  # noqa: E402
+from playground.api import EXPORT_BYTES, READER_BYTES  # noqa: E402
+from tests.export_storm import MiB, export_storm, fill_with_escapes, reader_bytes  # noqa: E402
 
 FORM_BODY = b"username=sam&lastname=king"
 FORM_POST = (
@@ -125,8 +132,8 @@ def header_flood(port: int) -> list[str]:
           f"a new stream {stream_bytes / 2**20:.2f} MiB in 5 s")  # fmt: skip
     if set(refused) - {431, 0} or after["exchanges_bytes"] > 32 * 2**20:
         failures.append("header flood: not refused, or the log over its bytes")
-    if api_bytes > 8 * 2**20 or stream_bytes > 8 * 2**20:
-        failures.append("header flood: a reader received more than 8 MiB")
+    if api_bytes > READER_BYTES or stream_bytes > READER_BYTES + 100:
+        failures.append(f"header flood: a reader received more than {READER_BYTES:,} bytes")
     return failures
 
 
@@ -243,15 +250,57 @@ def body_after_413(port: int) -> list[str]:
     return [] if sent < declared // 10 else [f"the server read {sent:,} bytes after its 413"]
 
 
+def exports(port: int, count: int, readers: int) -> list[str]:
+    failures = []
+    filled = time.perf_counter()
+    fill_with_escapes(port, count)
+    filled = time.perf_counter() - filled
+    state = health(port)
+    received = reader_bytes(port)
+    print(f"- escaping-heavy log: {count} exchanges sent in {filled:.1f} s, the log holds "
+          f"{state['exchanges_kept']} in {state['exchanges_bytes'] / MiB:.1f} MiB; a new reader got: "
+          f"`GET /api/exchanges` **{received.api_page / MiB:.2f} MiB**, `?after=0` "
+          f"{received.api_first_page / MiB:.2f} MiB, a new stream's backlog "
+          f"**{received.stream_backlog / MiB:.2f} MiB**, the HAR export **{received.export / MiB:.2f} MiB** "
+          f"({received.export_entries} entries, then cut, saying where to go on)")  # fmt: skip
+    if max(received.api_page, received.api_first_page) > READER_BYTES:
+        failures.append("an API page over READER_BYTES")
+    if received.stream_backlog > READER_BYTES + 100 or received.export > EXPORT_BYTES:
+        failures.append("a stream's backlog or the export over its bytes")
+    storm = export_storm(port, readers=readers, hold=3.0, settle=60)
+    slowest = max(storm.endpoint_seconds)
+    print(f"- export storm: {readers} addresses each exporting the log at once, read slowly "
+          f"({sorted(set(storm.statuses))}): resident memory **{storm.baseline_rss / MiB:.1f} MiB** before, "
+          f"**{storm.peak_rss / MiB:.1f} MiB** at the peak, **{storm.after_rss / MiB:.1f} MiB** "
+          f"{storm.settled_seconds:.1f} s after the readers left; {len(storm.endpoint_seconds)} "
+          f"`POST /userDetails` from another address meanwhile answered "
+          f"{sorted(set(storm.endpoint_statuses))}, "
+          f"the slowest in **{slowest * 1000:.0f} ms**; {readers} at once from one address: "
+          f"{storm.one_address.count(200)} ran, {storm.one_address.count(429)} got 429 "
+          f"(`Retry-After: {storm.retry_after}`)")  # fmt: skip
+    if storm.peak_rss - storm.baseline_rss > 96 * MiB or storm.after_rss - storm.baseline_rss > 16 * MiB:
+        failures.append("export storm: memory grew, or did not come back within a minute")
+    if sorted(storm.one_address) != [200] + [429] * (readers - 1) or slowest >= 1:
+        failures.append(
+            f"export storm: one address ran {storm.one_address.count(200)}, endpoints {slowest:.2f} s"
+        )
+    return failures
+
+
 def run(server: str, args: argparse.Namespace) -> list[str]:
     with started(server, {}) as port:
         print(f"### {server}\n")
-        failures, _ = stream_storm(port, args.storm)
-        failures += header_flood(port)
-        failures += class_reloading(port, args.browsers, args.seconds, args.every)
-        if server == "werkzeug":
-            failures += body_after_413(port)
-        failures += slow_connections(port, [f"127.0.2.{n + 1}" for n in range(16)], 64, args.slow_seconds)
+        failures: list[str] = []
+        if args.only in ("all", "streams"):
+            failures += stream_storm(port, args.storm)[0]
+            failures += header_flood(port)
+            failures += class_reloading(port, args.browsers, args.seconds, args.every)
+        if args.only in ("all", "slow"):
+            if server == "werkzeug":
+                failures += body_after_413(port)
+            failures += slow_connections(port, [f"127.0.2.{n + 1}" for n in range(16)], 64, args.slow_seconds)
+        if args.only in ("all", "exports"):
+            failures += exports(port, args.exchanges, args.readers)
         print()
     return [f"{server}: {failure}" for failure in failures]
 
@@ -288,6 +337,9 @@ def main() -> int:
     parser.add_argument("--slow-seconds", type=float, default=12)
     parser.add_argument("--hosted-storm", type=int, default=1600, help="slow connections against make host")
     parser.add_argument("--no-hosted", action="store_true", help="leave out make host's deployment")
+    parser.add_argument("--exchanges", type=int, default=500, help="escaping-heavy exchanges to export")
+    parser.add_argument("--readers", type=int, default=24, help="addresses exporting the log at once")
+    parser.add_argument("--only", choices=["all", "streams", "slow", "exports"], default="all")
     status = run_each(parser, run)
     args = parser.parse_args()
     if args.no_hosted:

@@ -9,6 +9,7 @@ from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import (
+    allocator,
     api,
     body_limit,
     classroom,
@@ -70,6 +71,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         # Generated at start, never committed: set FLASK_SECRET_KEY to keep sessions across restarts.
         app.config["SECRET_KEY"] = secrets.token_hex(32)
+    # Before the server's threads build answers: their freed memory then goes back (allocator.py).
+    allocator.limit_arenas()
     store = app.extensions["store"] = stores.open_store(app)
 
     body_limit.init_app(app)
@@ -81,7 +84,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.register_blueprint(blueprint)
     app.register_blueprint(pages.bp)
     app.register_blueprint(lab.bp)
-    app.register_blueprint(api.bp)
+    api.init_app(app)
     classroom.init_app(app)
     # A page or API call that needs the shared log while Redis is away gets one sentence, as JSON.
     app.register_error_handler(stores.LogUnavailable, api.unavailable)

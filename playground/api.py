@@ -1,18 +1,46 @@
-"""The playground's JSON API over the recorder's exchange log."""
+"""The playground's JSON API over the recorder's exchange log.
 
+What one reader receives is bounded in bytes, measured as sent (after JSON escaping, which can make a
+kept byte six): a page of `/api/exchanges` holds at most PAGE_SIZE exchanges and READER_BYTES bytes,
+and the HAR export of the log is streamed, one entry at a time, and stops at EXPORT_BYTES. One export
+of the log runs at a time per client address (429 beyond it).
+"""
+
+import json
+import threading
+from collections import Counter
+from collections.abc import Iterator
 from typing import Any
 
-from flask import Blueprint, Response, abort, current_app, jsonify, request
+from flask import Blueprint, Flask, Response, abort, current_app, request
 
 from . import csrf_guard
-from .audience import for_the_class, sees_everything
+from .allocator import give_back_memory
+from .audience import Audience, for_the_class
 from .explain import explain, highlighted, view_source
-from .har import har_log
+from .har import har_entry, har_log, har_stream
 from .recorder import Exchange, Recorder
 from .stores import LogUnavailable
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 bp.before_request(csrf_guard.protect)
+
+PAGE_SIZE = 100
+"""At most this many exchanges in one answer."""
+READER_BYTES = 1024 * 1024
+"""At most this many bytes in one page of /api/exchanges and in a new live log's backlog
+(FLASK_READER_BYTES): any one exchange is far smaller (tests/test_exports.py builds the largest)."""
+EXPORT_BYTES = 8 * 1024 * 1024
+"""At most this many bytes in one HAR export of the log (FLASK_EXPORT_BYTES); it says where it
+stopped, and ?after= asks for the next part."""
+EXPORT_PAGE = 50
+"""An export reads the log this many exchanges at a time: the whole log is never in memory at once."""
+EXPORTS_PER_CLIENT = 1
+"""Exports of the whole log running at once from one address (FLASK_EXPORTS_PER_CLIENT)."""
+EXPORT_LIMIT = 32
+"""Exports running at once in all (FLASK_EXPORT_LIMIT): each holds a server thread while it sends."""
+EXPORT_RETRY_AFTER = 5
+"""Beyond a limit, the 429 says to try again after this many seconds."""
 
 
 def unavailable(error: LogUnavailable) -> tuple[dict[str, str], int, dict[str, str]]:
@@ -37,44 +65,94 @@ def exchange_json(exchange: Exchange, with_source: bool = False) -> dict[str, An
     }
 
 
-PAGE_SIZE = 100
-"""At most this many exchanges in one answer: what one reader receives is bounded."""
-
-
-def visible_json(exchange: Exchange, with_source: bool = False) -> dict[str, Any]:
+def visible_json(
+    exchange: Exchange, with_source: bool = False, audience: Audience | None = None
+) -> dict[str, Any]:
     """The exchange as this viewer may see it: whole for the teacher and for its own sender."""
     entry = exchange_json(exchange, with_source)
-    return entry if sees_everything(exchange.client) else for_the_class(entry)
+    audience = audience or Audience.now()
+    return entry if audience.sees_everything(exchange.client) else for_the_class(entry)
+
+
+def to_json(value: Any) -> str:
+    """JSON as jsonify writes it outside debug mode (ASCII, sorted keys, no spaces): what is sent."""
+    return current_app.json.dumps(value, separators=(",", ":"))
+
+
+def bounded_page(found: list[Exchange], newest: bool) -> Response:
+    """A JSON array of exchanges, at most READER_BYTES as sent: the oldest of `found` first, or, with
+    `newest`, the newest that fit. Always at least one, so a reader paging with ?after= goes on."""
+    budget = current_app.config.get("READER_BYTES", READER_BYTES)
+    audience = Audience.now()
+    parts: list[str] = []
+    size = len("[]\n")
+    for exchange in reversed(found) if newest else found:
+        part = to_json(visible_json(exchange, audience=audience))
+        if parts and size + len(part) + 1 > budget:
+            break
+        parts.append(part)
+        size += len(part) + 1
+    if newest:
+        parts.reverse()
+    return Response("[" + ",".join(parts) + "]\n", mimetype="application/json")
 
 
 @bp.get("/exchanges")
-def exchanges() -> list[dict[str, Any]]:
+def exchanges() -> Response:
     """The newest exchanges, newest last; ?after=<id> pages on from an id, ?tag= finds a page's own.
 
-    At most PAGE_SIZE at a time (?limit= asks for fewer): with ?after=, the oldest ones after it, so a
-    reader pages on with the last id it got; without, the newest.
+    At most PAGE_SIZE at a time (?limit= asks for fewer) and READER_BYTES: with ?after=, the oldest
+    ones after it, so a reader pages on with the last id it got; without, the newest.
     """
     after = request.args.get("after", 0, type=int)
     limit = max(1, min(request.args.get("limit", PAGE_SIZE, type=int), PAGE_SIZE))
     tag = request.args.get("tag")
     log = recorder().log
+    oldest_first = "after" in request.args
     if tag is not None:
         found = [e for e in log.tagged(tag) if e.id > after]
-        found = found[:limit] if "after" in request.args else found[-limit:]
-    elif "after" in request.args:
+        found = found[:limit] if oldest_first else found[-limit:]
+    elif oldest_first:
         found = log.after(after, limit)
     else:
         found = log.newest(limit)
-    return [visible_json(e) for e in found]
+    return bounded_page(found, newest=not oldest_first)
 
 
-def _har(exchanges: list[Exchange], filename: str) -> Response:
-    from . import __version__
+class ExportCount:
+    """Exports of the whole log running now, in all and per client address."""
 
-    har = har_log([visible_json(e) for e in exchanges], request.host_url.rstrip("/"), __version__)
-    response = jsonify(har)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.open = 0
+        self.per_client: Counter[str] = Counter()
+        self.refused = 0
+
+    def try_open(self, client: str, limit: int, per_client: int) -> str | None:
+        """Count one more export, or say why not (the sentence the 429 gives)."""
+        with self._lock:
+            if self.per_client[client] >= per_client:
+                reason = (
+                    "This address is already downloading the log: try again when that download has finished."
+                )
+            elif self.open >= limit:
+                reason = f"{limit} exports of the log are running already: try again in a few seconds."
+            else:
+                self.open += 1
+                self.per_client[client] += 1
+                return None
+            self.refused += 1
+            return reason
+
+    def closed(self, client: str) -> None:
+        with self._lock:
+            self.open -= 1
+            self.per_client[client] -= 1
+            if self.per_client[client] <= 0:
+                del self.per_client[client]
+            last = self.open == 0
+        if last:
+            give_back_memory()
 
 
 def _shown_on_the_log(exchange: Exchange, path: str, status_class: str) -> bool:
@@ -84,21 +162,94 @@ def _shown_on_the_log(exchange: Exchange, path: str, status_class: str) -> bool:
     return path_ok and str(exchange.response["status"]).startswith(status_class)
 
 
+def _attachment(response: Response, filename: str) -> Response:
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
 @bp.get("/exchanges.har")
 def exchanges_har() -> Response:
-    """The whole log as HAR 1.2, or what the live log's filters show (?path=, ?class=)."""
+    """The whole log as HAR 1.2, or what the live log's filters show (?path=, ?class=), from ?after=.
+
+    Streamed: the log is read EXPORT_PAGE exchanges at a time and each entry rendered as it is sent.
+    """
+    from . import __version__
+
+    config = current_app.config
+    exports: ExportCount = current_app.extensions["open_exports"]
+    client = request.remote_addr or ""
+    refusal = exports.try_open(
+        client,
+        config.get("EXPORT_LIMIT", EXPORT_LIMIT),
+        config.get("EXPORTS_PER_CLIENT", EXPORTS_PER_CLIENT),
+    )
+    if refusal:
+        retry = str(config.get("EXPORT_RETRY_AFTER", EXPORT_RETRY_AFTER))
+        return Response(
+            json.dumps({"error": refusal}), 429, {"Retry-After": retry}, mimetype="application/json"
+        )
+    try:
+        log = recorder().log
+        newest = log.recorded  # an export of what was there when it was asked for: it ends
+        first = log.after(request.args.get("after", 0, type=int), EXPORT_PAGE)
+    except BaseException:
+        exports.closed(client)
+        raise
     path, status_class = request.args.get("path", ""), request.args.get("class", "")
-    found = [e for e in recorder().log.after(0) if _shown_on_the_log(e, path, status_class)]
-    return _har(found, "playground-exchanges.har")
+    origin = request.host_url.rstrip("/")
+    audience = Audience.now()
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+
+    def wanted() -> Iterator[Exchange]:
+        page = first
+        while page:
+            for exchange in page:
+                if exchange.id > newest:
+                    return
+                if _shown_on_the_log(exchange, path, status_class):
+                    yield exchange
+            page = log.after(page[-1].id, EXPORT_PAGE)
+
+    def render(exchange: Exchange) -> dict[str, Any]:
+        with app.app_context():
+            return har_entry(visible_json(exchange, audience=audience), origin)
+
+    def dumps(value: Any) -> str:
+        with app.app_context():
+            return to_json(value)
+
+    released = threading.Lock()
+
+    def release() -> None:
+        # Called when the body ends and when the server closes the answer: counted once.
+        if released.acquire(blocking=False):
+            exports.closed(client)
+
+    def body() -> Iterator[str]:
+        entries = ((exchange.id, lambda e=exchange: render(e)) for exchange in wanted())
+        budget = config.get("EXPORT_BYTES", EXPORT_BYTES)
+        try:
+            yield from har_stream(entries, __version__, budget, dumps, on_failure=LogUnavailable)
+        finally:
+            release()  # sent whole (or the client left): the address may export again
+
+    response = Response(body(), mimetype="application/json")
+    # Every WSGI server closes the answer, even one whose client left before a byte was sent.
+    response.call_on_close(release)
+    return _attachment(response, "playground-exchanges.har")
 
 
 @bp.get("/exchanges/<int:exchange_id>.har")
 def exchange_har(exchange_id: int) -> Response:
     """One exchange as HAR 1.2."""
+    from . import __version__
+
     found = recorder().log.get(exchange_id)
     if found is None:
         abort(404, description=f"No exchange {exchange_id}: it never existed or the log has moved past it.")
-    return _har([found], f"playground-exchange-{exchange_id}.har")
+    har = har_log([visible_json(found)], request.host_url.rstrip("/"), __version__)
+    response = Response(to_json(har) + "\n", mimetype="application/json")
+    return _attachment(response, f"playground-exchange-{exchange_id}.har")
 
 
 @bp.get("/exchanges/<int:exchange_id>")
@@ -123,3 +274,8 @@ def view(endpoint: str) -> dict[str, Any]:
         "source_html": highlighted(source[0], source[1], None),
         "source_start": source[1],
     }
+
+
+def init_app(app: Flask) -> None:
+    app.extensions["open_exports"] = ExportCount()
+    app.register_blueprint(bp)

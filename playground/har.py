@@ -4,8 +4,13 @@ Built from the API's own JSON of each exchange, so passwords and secret headers 
 as the API masks them, and a student's export hides other clients' addresses and browsers too.
 Sizes the log does not know are -1, as HAR asks; the time is all "wait" (the server's own duration),
 since the server cannot see the network.
+
+The whole log is streamed (`har_stream`): one entry rendered at a time, never the whole document in
+memory, and never more than a given number of bytes in all, whatever the exchanges hold; a cut
+export says where it stopped and how to ask for the rest.
 """
 
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -84,8 +89,53 @@ def har_log(exchanges: list[dict[str, Any]], origin: str, version: str) -> dict[
     return {
         "log": {
             "version": HAR_VERSION,
-            "creator": {"name": "Flask Status Playground", "version": version},
+            "creator": _creator(version),
             "entries": [har_entry(exchange, origin) for exchange in exchanges],
-            "comment": "Exported from the playground's exchange log: passwords and secret headers masked.",
+            "comment": EXPORT_COMMENT,
         }
     }
+
+
+def _creator(version: str) -> dict[str, str]:
+    return {"name": "Flask Status Playground", "version": version}
+
+
+EXPORT_COMMENT = "Exported from the playground's exchange log: passwords and secret headers masked."
+_TAIL_ROOM = 1024
+"""Bytes kept free for the end of a streamed export (its closing brackets and its comment)."""
+
+
+def har_stream(
+    entries: Iterable[tuple[int, Callable[[], dict[str, Any]]]],
+    version: str,
+    max_bytes: int,
+    dumps: Callable[[Any], str],
+    on_failure: type[Exception] = Exception,
+) -> Iterator[str]:
+    """The HAR document, piece by piece: each `(id, entry)` rendered only when its turn comes.
+
+    Stops before an entry that would take the document over `max_bytes` (ASCII: bytes and
+    characters are one) and says so in the log's comment, with the id to ask `?after=` from. If
+    reading the log fails midway (`on_failure`), the document still ends, saying it is incomplete.
+    """
+    head = (
+        '{"log":{"version":' + dumps(HAR_VERSION) + ',"creator":' + dumps(_creator(version)) + ',"entries":['
+    )
+    yield head
+    size, count, comment, last_id = len(head), 0, EXPORT_COMMENT, 0
+    try:
+        for exchange_id, render in entries:
+            entry = dumps(render())
+            if count and size + len(entry) + 1 + _TAIL_ROOM > max_bytes:
+                comment += (
+                    f" Cut at {max_bytes:,} bytes after {count} entries: ask for ?after={last_id} "
+                    "for the next part."
+                )
+                break
+            yield entry if not count else "," + entry
+            size += len(entry) + 1
+            count += 1
+            last_id = exchange_id
+    except on_failure as error:
+        comment += f" Incomplete: {error}"
+    yield '],"comment":' + dumps(comment) + "}}\n"

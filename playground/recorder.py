@@ -196,8 +196,6 @@ class Exchange:
     view: str
     facts: dict[str, Any]
     """What the explanation is built from: the exception, the deciding line, the view's code."""
-    rendered: dict[str, str] = field(default_factory=dict, repr=False)
-    """Renderings made once and reused (the live log's event, sent to every open stream)."""
 
     @cached_property
     def time(self) -> str:
@@ -215,10 +213,14 @@ class Exchange:
             "headers": mask_headers(_header_names(raw.environ_headers.pairs)),
             "headers_size": raw.environ_headers.size,
             "headers_truncated": raw.environ_headers.truncated,
-            "body": mask_body(raw.request_body.text()),
+            "body": mask_body(bytes(raw.request_body.head), self._content_type(), raw.request_body.truncated),
             "body_size": raw.request_body.size,
             "body_truncated": raw.request_body.truncated,
         }
+
+    def _content_type(self) -> str:
+        pairs = self._raw().environ_headers.pairs
+        return next((value for name, value in pairs if name == "CONTENT_TYPE"), "")
 
     @cached_property
     def response(self) -> dict[str, Any]:

@@ -64,8 +64,12 @@ def test_a_stream_ends_by_itself_and_the_browser_reconnects(make_app: Callable[.
     assert body.startswith("retry: 1000\n\n") and ": keep-alive" in body
 
 
-def predict(client: FlaskClient, exchange_id: int, predicted: int):
-    return client.post("/api/predictions", json={"exchange_id": exchange_id, "predicted": predicted})
+def predict(client: FlaskClient, exchange_id: int, predicted: int, address: str = "127.0.0.1"):
+    return client.post(
+        "/api/predictions",
+        json={"exchange_id": exchange_id, "predicted": predicted},
+        environ_base={"REMOTE_ADDR": address},
+    )
 
 
 def test_predictions_are_tallied_per_request_shape_from_the_servers_record(
@@ -81,7 +85,7 @@ def test_predictions_are_tallied_per_request_shape_from_the_servers_record(
         "actual": 400,
         "right": False,
     }
-    assert predict(client, 2, 400).json["right"] is True
+    assert predict(client, 2, 400, address="127.0.0.2").json["right"] is True  # another learner
     (row,) = client.get("/api/predictions").json
     assert row == {
         "shape": "POST /userDetails (application/x-www-form-urlencoded; username)",

@@ -1,6 +1,7 @@
 """A class can't break it: each attack of issue 10, tried through the app as a student would."""
 
 import json
+import re
 from collections.abc import Callable
 
 import pytest
@@ -10,6 +11,7 @@ from flask.testing import FlaskClient
 from playground import create_app
 from playground.recorder import BODY_CAP, HEADERS_CAP
 from tests.conftest import csrf_token
+from tests.test_masking import what_a_student_reads
 
 FORM = "application/x-www-form-urlencoded"
 STYLES_WITH_HEADERS = ["tuple3", "body_headers", "make_response", "status_code", "response", "dict"]
@@ -265,12 +267,13 @@ def test_beyond_the_total_limit_a_stream_gets_503_and_the_endpoints_still_answer
 # -- Predictions: one per exchange per browser, bounded shapes ---------------------------------------------
 
 
-def predict(client: FlaskClient, exchange_id: int, code: int = 200):
+def predict(client: FlaskClient, exchange_id: int, code: int = 200, address: str = "127.0.0.1"):
     token = csrf_token(client, "/")
     return client.post(
         "/api/predictions",
         json={"exchange_id": exchange_id, "predicted": code},
         headers={"X-CSRFToken": token},
+        environ_base={"REMOTE_ADDR": address},
     )
 
 
@@ -280,9 +283,35 @@ def test_one_prediction_per_exchange_per_browser(app: Flask) -> None:
     assert predict(student, 1).status_code == 200
     for _ in range(5):
         assert predict(student, 1).status_code == 409
-    assert predict(app.test_client(), 1).status_code == 200  # another browser
+    assert predict(app.test_client(), 1, address="127.0.0.2").status_code == 200  # another browser
     (row,) = student.get("/api/predictions").json
     assert row["count"] == 2
+
+
+def test_fresh_cookies_from_one_address_make_one_vote(app: Flask) -> None:
+    sender = app.test_client()
+    for _ in range(3):  # three exchanges of one request shape
+        sender.post("/userSignUp")
+    for exchange_id in (1, 2, 3):
+        for _ in range(4):
+            refusal = predict(app.test_client(), exchange_id)  # a fresh cookie each time
+            assert refusal.status_code in (200, 409)
+    assert "This address already predicted" in predict(app.test_client(), 1).get_data(as_text=True)
+    (row,) = sender.get("/api/predictions").json
+    assert row["count"] == 1  # the rows never count more predictions than addresses voted
+
+
+def test_each_address_counts_once(app: Flask) -> None:
+    sender = app.test_client()
+    for _ in range(3):
+        sender.post("/userSignUp")
+    addresses = [f"127.0.{x}.{y}" for x in (0, 1) for y in (2, 3, 4)]
+    for exchange_id in (1, 2, 3):
+        for address in addresses:
+            expected = 200 if exchange_id == 1 else 409  # same shape: the address voted already
+            assert predict(app.test_client(), exchange_id, address=address).status_code == expected
+    (row,) = sender.get("/api/predictions").json
+    assert row["count"] == len(addresses)
 
 
 def test_a_huge_content_type_makes_a_short_shape(client: FlaskClient) -> None:
@@ -339,6 +368,52 @@ def test_a_student_sees_others_exchanges_without_their_address_or_browser(
     assert own["client"] == "10.0.0.7" and ["User-Agent", "Classmate/1.0"] in own["request"]["headers"]
     everything = teacher.get("/api/exchanges", environ_base={"REMOTE_ADDR": "10.0.0.1"}).json[0]
     assert everything["client"] == "10.0.0.7"
+
+
+FINGERPRINTS = {
+    "Sec-Ch-Ua": '"Chromium";v="131", "FP-BRAND"',
+    "Sec-Ch-Ua-Platform": '"FP-PLATFORM"',
+    "Sec-Ch-Ua-Mobile": "?0 FP-MOBILE",
+    "Sec-Ch-Prefers-Color-Scheme": "FP-SCHEME",
+    "Device-Memory": "8 FP-MEMORY",
+    "Accept-Language": "fr-CA,FP-LANGUAGE",
+    "From": "fp-person@example.org",
+    "True-Client-IP": "10.9.9.1 FP-TRUE",
+    "X-Client-IP": "10.9.9.2 FP-CLIENT",
+    "CF-Connecting-IP": "10.9.9.3 FP-CF",
+    "Fastly-Client-IP": "10.9.9.4 FP-FASTLY",
+    "X-Forwarded-For": "10.9.9.5 FP-XFF",
+    "Forwarded": "for=10.9.9.6;by=FP-FORWARDED",
+    "X-Real-IP": "10.9.9.7 FP-REAL",
+    "X-Originating-IP": "10.9.9.8 FP-ORIGINATING",
+}
+
+
+@pytest.fixture
+def fingerprinted(make_app: Callable[..., Flask]) -> tuple[Flask, int]:
+    """An app whose log holds one exchange sent with every fingerprinting header, from 10.0.0.7."""
+    app = make_app({"STREAM_BATCH_SECONDS": 0, "STREAM_KEEPALIVE_SECONDS": 0.05})
+    app.test_client().post("/userSignUp", headers=FINGERPRINTS, environ_base={"REMOTE_ADDR": "10.0.0.7"})
+    return app, 1
+
+
+def test_a_classmate_sees_no_fingerprint_of_the_sender(fingerprinted: tuple[Flask, int]) -> None:
+    app, exchange_id = fingerprinted
+    shown = what_a_student_reads(app.test_client(), exchange_id, {"REMOTE_ADDR": "10.0.0.8"})
+    for where, text in shown.items():
+        assert "FP-" not in text and "fp-person" not in text and "10.9.9." not in text, where
+        assert "(hidden: only the teacher sees it)" in text, where
+    assert "X-Playground-Tag" not in FINGERPRINTS and "Content-Length" in shown["api"]  # the rest shows
+
+
+def test_the_teacher_sees_every_fingerprint(fingerprinted: tuple[Flask, int]) -> None:
+    app, exchange_id = fingerprinted
+    teacher = app.test_client()
+    assert teacher.get(f"/teacher/{app.config['TEACHER_KEY']}").status_code == 302
+    shown = what_a_student_reads(teacher, exchange_id, {"REMOTE_ADDR": "10.0.0.1"})
+    for where, text in shown.items():
+        markers = re.findall(r"FP-[A-Z]+|fp-person", " ".join(FINGERPRINTS.values()))
+        assert len(markers) == len(FINGERPRINTS) and all(marker in text for marker in markers), where
 
 
 def test_the_log_page_warns_that_everything_is_visible_to_the_class(client: FlaskClient) -> None:

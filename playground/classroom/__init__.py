@@ -89,4 +89,7 @@ def _resident_bytes() -> int | None:
 def init_app(app: Flask) -> None:
     teacher.init_app(app)
     app.extensions["open_streams"] = stream.StreamCount()
+    app.extensions["rendered_events"] = stream.RenderedEvents(
+        app.config.get("RENDERED_BYTES", stream.RENDERED_BYTES)
+    )
     app.register_blueprint(bp)

@@ -1,9 +1,12 @@
 """Predict first: how the class predicted each request shape, counts only, no names.
 
 Bounded like everything a class can send: one prediction per exchange per browser (a browser is its
-signed session), a capped number for any one exchange, shapes built from a short, fixed vocabulary
-(method, the route, a known content type, the tutorial's keys), and a capped number of shapes until
-the teacher resets the tally. The caps are stores.TallyLimits (settable), kept by the store.
+signed session) and one per request shape per client address (the learner's address, as
+FLASK_PROXY_HOPS makes it: fresh cookies don't make a new voter, and a row of the tally never counts
+more predictions than addresses voted), a capped number for any one exchange and any one shape,
+shapes built from a short, fixed vocabulary (method, the route, a known content type, the tutorial's
+keys), and a capped number of shapes until the teacher resets the tally. The caps are
+stores.TallyLimits (settable), kept by the store.
 """
 
 import secrets
@@ -72,7 +75,7 @@ def predict() -> tuple[dict[str, Any], int]:
         abort(404, description=f"No exchange {exchange_id}.")
     actual = exchange.response["status"]
     shape = request_shape(exchange)
-    refusal = tally().add(exchange_id, _browser(), shape, predicted, actual)
+    refusal = tally().add(exchange_id, _browser(), request.remote_addr or "", shape, predicted, actual)
     if refusal:
         abort(409 if "already" in refusal else 429, description=refusal)
     return {"shape": shape, "predicted": predicted, "actual": actual, "right": predicted == actual}, 200

@@ -2,7 +2,13 @@
 
 The stream is a plain Flask streaming response. Each event carries the exchange's id, so a browser
 that lost its connection reconnects with ``Last-Event-ID`` and gets exactly the exchanges it missed:
-no duplicates, nothing missed (as long as the log still holds them).
+no duplicates, nothing missed (as long as the log still holds them, and they fit in a backlog).
+
+What a stream sends before its first new exchange, its backlog, is bounded: at most STREAM_BACKLOG
+exchanges and READER_BYTES bytes as sent (after JSON escaping), the newest that fit; a reconnecting
+browser that missed more is told how many it missed (a ``gap`` event), as when the log moved on.
+Each event is rendered once per audience and kept in a cache bounded in bytes (RENDERED_BYTES), not
+with the exchange: the log's own bound counts what it keeps, not a copy per audience.
 
 Each open stream holds a server thread, so streams are capped in all and per client address; beyond
 a cap the answer is 503 with ``Retry-After``, and the page polls ``/api/exchanges?after=`` meanwhile.
@@ -12,12 +18,13 @@ The page itself opens one stream per browser, shared by its tabs (static/js/live
 import json
 import threading
 import time
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Iterator
+from typing import Any
 
 from flask import Flask, Response, current_app, request
 
-from ..api import exchange_json, recorder
+from ..api import READER_BYTES, exchange_json, recorder
 from ..audience import for_the_class, sees_everything
 from ..recorder import Exchange
 from ..stores import LogUnavailable
@@ -39,6 +46,35 @@ STREAM_LIMIT_PER_CLIENT = 4
 """Streams open at once from one client address: a browser needs one, however many tabs it has."""
 STREAM_RETRY_AFTER = 10
 """Beyond a limit, the 503 says to try again after this many seconds (the page polls meanwhile)."""
+RENDERED_BYTES = 8 * 1024 * 1024
+"""Rendered events kept for the next stream that sends them (FLASK_RENDERED_BYTES), newest kept."""
+
+
+class RenderedEvents:
+    """Each exchange's event, rendered once per audience for every open stream, the newest kept up
+    to a number of bytes: a hundred streams don't render an event a hundred times, and memory holds
+    a bounded number of renderings whatever the exchanges hold."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self.size = 0
+        self._events: OrderedDict[tuple[int, bool], str] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, exchange_id: int, everything: bool) -> str | None:
+        with self._lock:
+            return self._events.get((exchange_id, everything))
+
+    def keep(self, exchange_id: int, everything: bool, event: str) -> None:
+        with self._lock:
+            key = (exchange_id, everything)
+            if key in self._events:
+                return
+            self._events[key] = event
+            self.size += len(event)
+            while self.size > self.max_bytes and self._events:
+                # The first rendered go first: live streams send the newest.
+                self.size -= len(self._events.popitem(last=False)[1])
 
 
 class StreamCount:
@@ -77,14 +113,32 @@ class StreamCount:
 
 def sse_event(app: Flask, exchange: Exchange, everything: bool) -> str:
     """The exchange as a Server-Sent Event, rendered once per audience however many streams are open."""
-    key = "sse" if everything else "sse-class"
-    event = exchange.rendered.get(key)
+    rendered: RenderedEvents = app.extensions["rendered_events"]
+    event = rendered.get(exchange.id, everything)
     if event is None:
         with app.app_context():
             entry = exchange_json(exchange)
         data = json.dumps(entry if everything else for_the_class(entry), separators=(",", ":"))
-        event = exchange.rendered[key] = f"id: {exchange.id}\nevent: exchange\ndata: {data}\n\n"
+        event = f"id: {exchange.id}\nevent: exchange\ndata: {data}\n\n"
+        rendered.keep(exchange.id, everything, event)
     return event
+
+
+def _backlog(app: Flask, log: Any, last_id: int, everything: bool) -> tuple[int, int]:
+    """Where a stream starts so that its backlog holds at most STREAM_BACKLOG exchanges and
+    READER_BYTES bytes (the newest that fit), and how many exchanges after `last_id` it leaves out."""
+    config = app.config
+    candidates = [e for e in log.newest(config.get("STREAM_BACKLOG", STREAM_BACKLOG)) if e.id > last_id]
+    if not candidates:
+        return last_id, 0
+    budget = config.get("READER_BYTES", READER_BYTES)
+    start, size = candidates[0].id - 1, 0
+    for exchange in reversed(candidates):
+        size += len(sse_event(app, exchange, everything).encode())
+        if size > budget and exchange is not candidates[-1]:
+            start = exchange.id
+            break
+    return start, max(0, start - last_id)
 
 
 def _last_seen() -> int:
@@ -120,6 +174,7 @@ def stream() -> Response:
     batch = config.get("STREAM_BATCH_SECONDS", BATCH_SECONDS)
     streams: StreamCount = current_app.extensions["open_streams"]
     client = request.remote_addr or ""
+    resuming = "Last-Event-ID" in request.headers or "after" in request.args
     refusal = streams.try_open(
         client,
         config.get("STREAM_LIMIT", STREAM_LIMIT),
@@ -130,6 +185,11 @@ def stream() -> Response:
         return _refused(refusal)
     everything = sees_everything()
     app = current_app._get_current_object()  # type: ignore[attr-defined]
+    try:
+        last_id, missed = _backlog(app, log, last_id, everything)
+    except BaseException:
+        streams.closed(client)
+        raise
 
     # A plain generator, not stream_with_context: it holds no request context for minutes, only
     # the app's, briefly, to render an event no stream has rendered yet.
@@ -137,6 +197,9 @@ def stream() -> Response:
         nonlocal last_id
         ends = time.monotonic() + lifetime
         yield "retry: 1000\n\n"
+        if missed and resuming:
+            # A browser that comes back after missing more than a backlog: say how many it missed.
+            yield f"event: gap\ndata: {missed}\n\n"
         while time.monotonic() < ends:
             try:
                 fresh = log.wait(last_id, timeout=min(keepalive, max(0.0, ends - time.monotonic())))

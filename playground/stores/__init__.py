@@ -9,8 +9,10 @@ Two stores, one interface:
   shares one log, in one order, which is how a school deploys it (gunicorn with several workers).
 
 Each store has `log` (add, after, newest, get, tagged, wait, clear, recorded, stats), `tally` (add,
-clear, rows) and `teacher_key()`. A store that cannot be read raises LogUnavailable, which the pages
-and the API turn into one sentence; the endpoints never wait on a store.
+clear, rows) and `teacher_key()`. A tally counts one prediction per exchange per browser and one per
+request shape per client address, so a row never counts more predictions than addresses voted. A
+store that cannot be read raises LogUnavailable, which the pages and the API turn into one sentence;
+the endpoints never wait on a store.
 """
 
 import importlib.util
@@ -29,6 +31,8 @@ class TallyLimits:
     """Request shapes the tally holds until the teacher resets it."""
     per_exchange: int = 200
     """Predictions any one exchange can get."""
+    per_shape: int = 200
+    """Predictions (so addresses) any one request shape can get: a row's voters are remembered."""
     remembered: int = 20_000
     """How many (exchange, browser) pairs the tally remembers, to refuse a second prediction."""
 
@@ -37,11 +41,21 @@ class TallyLimits:
         return cls(
             shapes=config.get("PREDICTION_SHAPES", cls.shapes),
             per_exchange=config.get("PREDICTIONS_PER_EXCHANGE", cls.per_exchange),
+            per_shape=config.get("PREDICTIONS_PER_SHAPE", cls.per_shape),
             remembered=config.get("REMEMBERED_PREDICTIONS", cls.remembered),
         )
 
     def already(self, exchange_id: int) -> str:
         return f"This browser already predicted exchange {exchange_id}."
+
+    def address_already(self, exchange_id: int) -> str:
+        return (
+            f"This address already predicted exchange {exchange_id} or another request of its shape: "
+            "the tally counts each address once per shape."
+        )
+
+    def shape_full(self, shape: str) -> str:
+        return f"The request shape {shape} has {self.per_shape} predictions already."
 
     def exchange_full(self, exchange_id: int) -> str:
         return f"Exchange {exchange_id} has {self.per_exchange} predictions already."

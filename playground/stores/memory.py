@@ -118,23 +118,32 @@ class MemoryTally:
         self._seen: OrderedDict[tuple[int, str], None] = OrderedDict()
         self._per_exchange: Counter[int] = Counter()
 
-    def add(self, exchange_id: int, browser: str, shape: str, predicted: int, actual: int) -> str | None:
+    def add(
+        self, exchange_id: int, browser: str, address: str, shape: str, predicted: int, actual: int
+    ) -> str | None:
         """Count one prediction, or say why not (the reason for a 409 or 429)."""
         with self._lock:
             limits = self.limits
             if (exchange_id, browser) in self._seen:
                 return limits.already(exchange_id)
+            entry = self._shapes.get(shape)
+            if entry is not None and address in entry["voters"]:
+                return limits.address_already(exchange_id)
             if self._per_exchange[exchange_id] >= limits.per_exchange:
                 return limits.exchange_full(exchange_id)
-            if shape not in self._shapes and len(self._shapes) >= limits.shapes:
+            if entry is None and len(self._shapes) >= limits.shapes:
                 return limits.tally_full()
+            if entry is not None and len(entry["voters"]) >= limits.per_shape:
+                return limits.shape_full(shape)
             self._seen[(exchange_id, browser)] = None
             if len(self._seen) > limits.remembered:
                 old_id, _ = self._seen.popitem(last=False)[0]
                 self._per_exchange.pop(old_id, None)
             self._per_exchange[exchange_id] += 1
-            entry = self._shapes.setdefault(shape, {"actual": actual, "predicted": Counter(), "right": 0})
+            if entry is None:
+                entry = self._shapes[shape] = {"predicted": Counter(), "right": 0, "voters": set()}
             entry["actual"] = actual
+            entry["voters"].add(address)
             entry["predicted"][predicted] += 1
             entry["right"] += predicted == actual
             return None

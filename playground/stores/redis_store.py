@@ -7,7 +7,8 @@ The shape request-capture tools use (RequestBin, webhook.site), kept in a few ke
   processes. The script trims the log to EXCHANGE_LOG_SIZE entries and EXCHANGE_LOG_BYTES bytes
   (``bytes``), as the in-memory log is trimmed. A clear leaves one marker, ``<last id>-1``.
 - ``tags``: a sorted set of ``<tag>\\0<id>``, to find a page's own exchanges without a scan.
-- ``pred:*``: the prediction tally, changed by one Lua script, so its limits hold across workers.
+- ``pred:*``: the prediction tally, changed by one Lua script, so its limits hold across workers
+  (``pred:voters`` holds each row's addresses: a row counts an address once).
 - ``teacher``: the teacher's key, set once by whichever process asks first.
 
 Nothing here is on an endpoint's path. The recorder hands each exchange to a writer thread, which
@@ -103,23 +104,29 @@ return last
 """
 
 PREDICT = """
-local seen, per, shapes, seq = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
-local exchange, browser, shape, predicted = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
-local actual = tonumber(ARGV[5])
-local per_exchange, max_shapes, remembered = tonumber(ARGV[6]), tonumber(ARGV[7]), tonumber(ARGV[8])
+local seen, per, shapes, seq, voters = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
+local exchange, browser, address, shape, predicted = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
+local actual = tonumber(ARGV[6])
+local per_exchange, max_shapes, remembered = tonumber(ARGV[7]), tonumber(ARGV[8]), tonumber(ARGV[9])
+local per_shape = tonumber(ARGV[10])
 local pair = exchange .. ':' .. browser
+local voter = shape .. '\\0' .. address
 if redis.call('ZSCORE', seen, pair) then return 'already' end
+if redis.call('SISMEMBER', voters, voter) == 1 then return 'address-already' end
 if tonumber(redis.call('HGET', per, exchange) or '0') >= per_exchange then return 'exchange-full' end
 local entry = redis.call('HGET', shapes, shape)
 if not entry and redis.call('HLEN', shapes) >= max_shapes then return 'tally-full' end
+local e = entry and cjson.decode(entry) or {predicted = {}, right = 0, count = 0}
+if (e.count or 0) >= per_shape then return 'shape-full' end
 redis.call('ZADD', seen, redis.call('INCR', seq), pair)
 if redis.call('ZCARD', seen) > remembered then
   local oldest = redis.call('ZPOPMIN', seen)
   redis.call('HDEL', per, string.match(oldest[1], '^(%d+):'))
 end
 redis.call('HINCRBY', per, exchange, 1)
-local e = entry and cjson.decode(entry) or {predicted = {}, right = 0}
+redis.call('SADD', voters, voter)
 e.actual = actual
+e.count = (e.count or 0) + 1
 e.predicted[predicted] = (e.predicted[predicted] or 0) + 1
 if tonumber(predicted) == actual then e.right = e.right + 1 end
 redis.call('HSET', shapes, shape, cjson.encode(e))
@@ -519,27 +526,41 @@ class RedisTally:
         self.store = store
         self.limits = limits
         keys = store.keys
-        self._keys = [keys["pred:seen"], keys["pred:per"], keys["pred:shapes"], keys["pred:seq"]]
+        self._keys = [
+            keys["pred:seen"],
+            keys["pred:per"],
+            keys["pred:shapes"],
+            keys["pred:seq"],
+            keys["pred:voters"],
+        ]
         self._predict = store.redis.register_script(PREDICT)
 
-    def add(self, exchange_id: int, browser: str, shape: str, predicted: int, actual: int) -> str | None:
+    def add(
+        self, exchange_id: int, browser: str, address: str, shape: str, predicted: int, actual: int
+    ) -> str | None:
         limits = self.limits
         args = [
             exchange_id,
             browser,
+            address,
             shape,
             predicted,
             actual,
             limits.per_exchange,
             limits.shapes,
             limits.remembered,
+            limits.per_shape,
         ]
         outcome = self.store.read(lambda r: self._predict(keys=self._keys, args=args, client=r))
         if outcome == b"ok":
             return None
-        if outcome == b"already":
-            return limits.already(exchange_id)
-        return limits.exchange_full(exchange_id) if outcome == b"exchange-full" else limits.tally_full()
+        refusals = {
+            b"already": limits.already(exchange_id),
+            b"address-already": limits.address_already(exchange_id),
+            b"exchange-full": limits.exchange_full(exchange_id),
+            b"shape-full": limits.shape_full(shape),
+        }
+        return refusals.get(outcome, limits.tally_full())
 
     def clear(self) -> None:
         self.store.read(lambda r: r.delete(*self._keys))
@@ -562,7 +583,18 @@ class RedisStore:
     def __init__(self, app: Flask, url: str) -> None:
         self.url = url
         prefix = app.config.get("REDIS_PREFIX", "playground:")
-        names = ("ids", "log", "bytes", "tags", "teacher", "pred:seen", "pred:per", "pred:shapes", "pred:seq")
+        names = (
+            "ids",
+            "log",
+            "bytes",
+            "tags",
+            "teacher",
+            "pred:seen",
+            "pred:per",
+            "pred:shapes",
+            "pred:seq",
+            "pred:voters",
+        )
         self.keys = {name: f"{prefix}{name}" for name in names}
         self.redis = self.client(socket_timeout=READ_TIMEOUT)
         self.unavailable = (
