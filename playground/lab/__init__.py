@@ -7,11 +7,12 @@ who opens it (docs/SECURITY.md, "The code lab"):
 - in a Web Worker started inside ``/lab/sandbox``, a frame served with ``Content-Security-Policy:
   sandbox allow-scripts``: an opaque origin, with no cookie, no same-origin read and no way into
   the page but one ``MessagePort`` of plain data;
-- whose policy lets it fetch only the lab's own files (Pyodide, the wheels, the playground's Python),
-  so it cannot send a request to a page, the API or another origin;
+- whose policy lets it fetch nothing at all (``connect-src 'none'``): the page downloads Pyodide, the
+  wheels and the playground's Python from this server (so the browser's cache keeps them) and hands
+  them over, so the code cannot send a request to a page, the API or another origin;
 - and which blocks on ``Atomics.wait`` as soon as it has answered: a timer or handler the learner's
   code leaves behind never runs. ``SharedArrayBuffer`` needs cross-origin isolation, so the lab
-  page and its sandbox are served with COOP and COEP, and the sandbox's files with CORS and CORP.
+  page and its sandbox are served with COOP and COEP, and the sandbox's script with CORP.
 
 The lab serves Pyodide and the wheels from a local cache (fetch.py: ``make lab``), and the
 playground's own recorder and explainer, which explain the learner's answers as they explain the
@@ -57,8 +58,8 @@ MAX_LINK_CODE_BYTES = 64 * 1024
 MEMORY_CEILING_BYTES = 512 * 1024 * 1024
 # The page and its sandbox are cross-origin isolated, so the sandbox may block on Atomics.wait.
 ISOLATION = {"Cross-Origin-Opener-Policy": "same-origin", "Cross-Origin-Embedder-Policy": "require-corp"}
-# What the opaque-origin sandbox may load: each file of the lab it uses, served to any origin.
-SHARED_WITH_SANDBOX = {"Access-Control-Allow-Origin": "*", "Cross-Origin-Resource-Policy": "cross-origin"}
+# The one file the opaque-origin sandbox loads itself: its script (cross-origin to it, under COEP).
+SHARED_WITH_SANDBOX = {"Cross-Origin-Resource-Policy": "cross-origin"}
 
 
 def _origin() -> str:
@@ -66,25 +67,19 @@ def _origin() -> str:
     return f"{request.scheme}://{request.host}"
 
 
-def _prefix(endpoint: str, **values: str) -> str:
-    """The URL of a folder the lab serves, for a path-scoped source of the sandbox's policy."""
-    return _origin() + url_for(endpoint, **values).rsplit("/", 1)[0] + "/"
-
-
 def sandbox_policy() -> str:
     """The sandbox frame's policy: an opaque origin that may load the lab's files and nothing else."""
-    assets = _prefix("lab.asset", name="x")
-    own_python = _prefix("lab.python", name="x")
     script = _origin() + url_for("lab.sandbox_script")
-    worker = _origin() + url_for("lab.worker")
     return "; ".join(
         [
             "sandbox allow-scripts",
             "default-src 'none'",
+            # Its own script, and the scripts the page handed it (Pyodide, the worker) as blob: URLs.
             # Pyodide compiles WebAssembly: this frame's worker alone may, and nothing may eval.
-            f"script-src {script} {assets} blob: 'wasm-unsafe-eval'",
+            f"script-src {script} blob: 'wasm-unsafe-eval'",
             "worker-src blob:",
-            f"connect-src {worker} {assets} {own_python}",
+            # Nothing on the network: every file it needs came from the page.
+            "connect-src 'none'",
             "style-src 'none'",
             "img-src 'none'",
             "form-action 'none'",
@@ -107,20 +102,40 @@ def page() -> Response:
     config = None
     if not absent:
         wheels = sorted(path.name for path in (base / "wheels").glob("*.whl"))
+        index = _origin() + url_for("lab.asset", name=f"pyodide/{PYODIDE_FILES[0]}").rsplit("/", 1)[0] + "/"
+        static = Path(current_app.static_folder or "")
         config = {
-            "indexURL": _origin()
-            + url_for("lab.asset", name=f"pyodide/{PYODIDE_FILES[0]}").rsplit("/", 1)[0]
-            + "/",
+            "indexURL": index,
             "worker": _origin() + url_for("lab.worker"),
-            "prefetch": [
-                {
-                    "url": _origin() + url_for("lab.asset", name=f"pyodide/{name}"),
-                    "bytes": (base / "pyodide" / name).stat().st_size,
-                }
-                for name in ("pyodide.asm.wasm", "python_stdlib.zip", "pyodide.asm.mjs")
-            ],
             "wheels": [_origin() + url_for("lab.asset", name=f"wheels/{name}") for name in wheels],
             "sources": {name: _origin() + url_for("lab.python", name=name) for name in PYTHON_SOURCES},
+            # Every file the sandbox needs, with its size for the progress bar: the page downloads
+            # them (its origin's cache keeps them for the next visit) and hands them to the sandbox,
+            # which reaches nothing on the network itself.
+            "files": [
+                *(
+                    {"url": index + name, "bytes": (base / "pyodide" / name).stat().st_size}
+                    for name in PYODIDE_FILES
+                ),
+                *(
+                    {
+                        "url": _origin() + url_for("lab.asset", name=f"wheels/{name}"),
+                        "bytes": (base / "wheels" / name).stat().st_size,
+                    }
+                    for name in wheels
+                ),
+                *(
+                    {
+                        "url": _origin() + url_for("lab.python", name=name),
+                        "bytes": (PACKAGE / name).stat().st_size,
+                    }
+                    for name in PYTHON_SOURCES
+                ),
+                {
+                    "url": _origin() + url_for("lab.worker"),
+                    "bytes": (static / "js" / "lab-worker.js").stat().st_size,
+                },
+            ],
             "memoryCeiling": MEMORY_CEILING_BYTES,
         }
     forms = [(SignUpForm(), "signup"), (UserDetailsForm(), "details")]
@@ -152,8 +167,9 @@ def sandbox_script() -> Response:
 
 @bp.get("/worker.js")
 def worker() -> Response:
-    """The lab's Web Worker: Pyodide, the learner's file, and an answer per request."""
-    return _shared(send_from_directory(current_app.static_folder or "", "js/lab-worker.js", max_age=0))
+    """The lab's Web Worker: Pyodide, the learner's file, and an answer per request (the page hands
+    it to the sandbox)."""
+    return send_from_directory(current_app.static_folder or "", "js/lab-worker.js", max_age=0)
 
 
 @bp.get(f"/assets/{PYODIDE_VERSION}/<path:name>")
@@ -161,7 +177,7 @@ def asset(name: str) -> Response:
     """Pyodide and the wheels, from the local cache; their names carry their versions: cached for good."""
     response = send_from_directory(cache_dir(), name, max_age=IMMUTABLE)
     response.headers["Cache-Control"] = f"public, max-age={IMMUTABLE}, immutable"
-    return _shared(response)
+    return response
 
 
 @bp.get("/python/<path:name>")
@@ -169,4 +185,4 @@ def python(name: str) -> Response:
     """A module of the playground's own source, for the lab's Python."""
     if name not in PYTHON_SOURCES:
         abort(404)
-    return _shared(send_from_directory(PACKAGE, name, mimetype="text/x-python", max_age=0))
+    return send_from_directory(PACKAGE, name, mimetype="text/x-python", max_age=0)

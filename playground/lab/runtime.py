@@ -117,6 +117,27 @@ def run(code: str, request: dict[str, Any]) -> dict[str, Any]:
     return _answer(app, recorder, request, list(_notes))
 
 
+WARM_UP = """from flask import Flask, request
+
+app = Flask(__name__)
+
+
+@app.route("/userDetails", methods=["POST"])
+def user_details():
+    return request.form["lastname"], 201
+"""
+
+
+def warm_up() -> dict[str, Any]:
+    """Answer a small app's requests (a 201 and a 400) before the learner's first Send, so that what
+    a first request imports (the test client, the explainer's paths) is imported already."""
+    form = [["Content-Type", "application/x-www-form-urlencoded"]]
+    run(WARM_UP, {"path": "/userDetails", "method": "POST", "headers": form, "body": "lastname=x"})
+    answer = run(WARM_UP, {"path": "/userDetails", "method": "POST", "headers": form, "body": ""})
+    _loaded.clear()
+    return answer
+
+
 def _answer(app: Flask, recorder: Any, request: dict[str, Any], notes: list[str]) -> dict[str, Any]:
     """Send one request to the app; what its logger writes meanwhile is the server's log."""
     recorder.log.clear()

@@ -1,5 +1,6 @@
 // The code lab's sandbox frame: an opaque origin (served with `sandbox allow-scripts`) that starts the
-// learner's Python in a worker and passes plain data between it and the page, through one port.
+// learner's Python in a worker and passes plain data between it and the page, through one port. The
+// page hands it every file it needs (the worker's script, Pyodide, the wheels): it fetches nothing.
 //
 // The worker runs a stranger's code. After each answer it blocks on Atomics.wait, so nothing it left
 // behind (a timer, a handler) ever runs; it wakes only when this frame hands it the next request
@@ -67,9 +68,9 @@
     }
   }
 
-  async function start(config) {
-    const script = await (await fetch(config.worker)).text();
-    const url = URL.createObjectURL(new Blob([script], { type: "text/javascript" }));
+  function start(config, files) {
+    // Every file came from the page: this frame may fetch nothing (connect-src 'none').
+    const url = URL.createObjectURL(new Blob([files.get(config.worker)], { type: "text/javascript" }));
     worker = new Worker(url);
     const shared = new SharedArrayBuffer(8 + REQUEST_BYTES);
     control = new Int32Array(shared, 0, 2);
@@ -78,7 +79,7 @@
     worker.addEventListener("message", fromWorker);
     worker.addEventListener("message", () => URL.revokeObjectURL(url), { once: true });
     worker.addEventListener("error", (event) => tell({ type: "failed", message: String(event.message ?? "the worker stopped") }));
-    worker.postMessage({ type: "load", config, shared, nonce });
+    worker.postMessage({ type: "load", config, files, shared, nonce }, [...files.values()]);
   }
 
   function fromPage({ data }) {
@@ -87,7 +88,11 @@
         tell({ type: "failed", message: "this browser did not isolate the lab's sandbox (Cross-Origin-Embedder-Policy)" });
         return;
       }
-      start(data.config).catch((error) => tell({ type: "failed", message: String(error?.message ?? error) }));
+      try {
+        start(data.config, new Map(data.files));
+      } catch (error) {
+        tell({ type: "failed", message: String(error?.message ?? error) });
+      }
     } else if ((data?.type === "run" || data?.type === "highlight") && Number.isInteger(data.id)) {
       queue.push(data);
       next();

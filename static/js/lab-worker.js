@@ -47,59 +47,69 @@ function send(message) {
   post({ ...message, nonce });
 }
 
-/** Fetch a file whole, reporting each chunk's bytes as it arrives. */
-async function fetchWithProgress(url, onBytes) {
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`${url} answered ${response.status}`);
-  const reader = response.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) return;
-    onBytes(value.byteLength);
-  }
-}
-
 const timings = {};
 const since = now();
 const lap = (name) => {
   timings[name] = Math.round(now() - since);
 };
 
-async function load(config) {
-  // The big files first, with progress in bytes; Pyodide then finds them in the browser's cache.
-  const total = config.prefetch.reduce((sum, file) => sum + file.bytes, 0);
-  let loaded = 0;
-  await Promise.all(
-    config.prefetch.map((file) =>
-      fetchWithProgress(file.url, (bytes) => {
-        loaded += bytes;
-        send({ type: "progress", step: "downloading", loaded, total });
-      }),
-    ),
-  );
-  lap("prefetched");
-  send({ type: "progress", step: "starting", loaded, total });
-  const { loadPyodide } = await import(`${config.indexURL}pyodide.mjs`);
-  pyodide = await loadPyodide({ indexURL: config.indexURL, packages: [] });
+/** A module from the page's files, imported from a blob: URL (this sandbox fetches nothing). */
+async function importFrom(files, url) {
+  return import(URL.createObjectURL(new Blob([files.get(url)], { type: "text/javascript" })));
+}
+
+async function load(config, files) {
+  send({ type: "progress", step: "starting" });
+  // Pyodide asks for its files by URL while it starts: answered from the page's files, nothing else.
+  const network = self.fetch;
+  const types = { wasm: "application/wasm", json: "application/json" };
+  self.fetch = async (resource) => {
+    const url = String(resource instanceof Request ? resource.url : resource);
+    if (!files.has(url)) throw new TypeError(`The code lab's sandbox has no ${url}`);
+    const kind = types[url.split(".").pop()] ?? "application/octet-stream";
+    return new Response(files.get(url), { headers: { "Content-Type": kind } });
+  };
+  try {
+    const { loadPyodide } = await importFrom(files, `${config.indexURL}pyodide.mjs`);
+    const createPyodideModule = (await importFrom(files, `${config.indexURL}pyodide.asm.mjs`)).default;
+    pyodide = await loadPyodide({ indexURL: config.indexURL, packages: [], createPyodideModule });
+  } finally {
+    self.fetch = network;
+  }
   lap("pyodide");
-  send({ type: "progress", step: "importing", loaded, total });
-  const wheels = await Promise.all(config.wheels.map(async (url) => (await fetch(url)).arrayBuffer()));
-  for (const wheel of wheels) pyodide.unpackArchive(wheel, "wheel");
+  send({ type: "progress", step: "importing" });
+  for (const url of config.wheels) pyodide.unpackArchive(files.get(url), "wheel");
   // The playground's own recorder and explainer, as a package of their own.
   const root = "/home/pyodide/lab-python/playground";
-  pyodide.FS.mkdirTree(`${root}/lab`);
-  pyodide.FS.mkdirTree(`${root}/stores`);
-  pyodide.FS.writeFile(`${root}/__init__.py`, "");
-  pyodide.FS.writeFile(`${root}/lab/__init__.py`, "");
-  const sources = await Promise.all(
-    Object.entries(config.sources).map(async ([name, url]) => [name, await (await fetch(url)).text()]),
-  );
-  for (const [name, text] of sources) pyodide.FS.writeFile(`${root}/${name}`, text);
+  const decoder = new TextDecoder();
+  for (const [name, url] of Object.entries(config.sources)) {
+    const path = `${root}/${name}`;
+    pyodide.FS.mkdirTree(path.slice(0, path.lastIndexOf("/")));
+    pyodide.FS.writeFile(path, decoder.decode(files.get(url)));
+  }
+  for (const folder of new Set(Object.keys(config.sources).map((name) => name.split("/").slice(0, -1)))) {
+    // Each folder of the package is a package, even where the lab loads none of its __init__.py.
+    for (let depth = 0; depth <= folder.length; depth += 1) {
+      const init = [root, ...folder.slice(0, depth), "__init__.py"].join("/");
+      if (!pyodide.FS.analyzePath(init).exists) pyodide.FS.writeFile(init, "");
+    }
+  }
   lap("wheels");
   pyodide.runPython("import sys; sys.path.insert(0, '/home/pyodide/lab-python')");
   runtime = pyodide.pyimport("playground.lab.runtime");
   lap("imported");
   ceiling = config.memoryCeiling;
+}
+
+/** Send the tutorial's own file one request before the learner's first: Flask's test client and
+ *  its modules are imported now, so the first Send answers as fast as the next. */
+function warmUp() {
+  try {
+    toJs(runtime.warm_up());
+  } catch {
+    // A warm-up that fails leaves the first Send slower, nothing worse.
+  }
+  lap("warm");
 }
 
 function toJs(proxy) {
@@ -162,11 +172,12 @@ self.addEventListener("message", async ({ data }) => {
   if (data?.type !== "load" || nonce !== null) return;
   nonce = data.nonce;
   try {
-    await load(data.config);
+    await load(data.config, data.files);
   } catch (error) {
     send({ type: "failed", message: String(error?.message ?? error) });
     return;
   }
+  warmUp();
   send({ type: "ready", timings });
   serve(new Int32Array(data.shared, 0, 2), new Uint8Array(data.shared, 8));
 });

@@ -79,6 +79,7 @@ code.addEventListener("keydown", (event) => {
     escaped = true;
     return;
   }
+  if (["Shift", "Control", "Alt", "Meta"].includes(event.key)) return;
   if (event.key === "Tab" && escaped) {
     escaped = false;
     return; // the browser moves the focus
@@ -89,7 +90,8 @@ code.addEventListener("keydown", (event) => {
     dedent();
   } else if (event.key === "Tab" && !event.ctrlKey && !event.metaKey && !event.altKey) {
     event.preventDefault();
-    document.execCommand("insertText", false, "    ");
+    if (code.value.slice(code.selectionStart, code.selectionEnd).includes("\n")) indentLines();
+    else document.execCommand("insertText", false, "    ");
   } else if (event.key === "Enter" && !event.ctrlKey && !event.metaKey) {
     // Keep the indentation of the line above, and indent after a colon, as Python wants.
     const before = code.value.slice(0, code.selectionStart);
@@ -100,15 +102,40 @@ code.addEventListener("keydown", (event) => {
   }
 });
 
-/** Remove up to four spaces from the start of the line the cursor is on. */
+/** The selected lines, whole: where they start and end in the code. */
+function selectedLines() {
+  const start = code.value.lastIndexOf("\n", code.selectionStart - 1) + 1;
+  const last = code.selectionEnd > code.selectionStart && code.value[code.selectionEnd - 1] === "\n" ? code.selectionEnd - 1 : code.selectionEnd;
+  const newline = code.value.indexOf("\n", last);
+  return [start, newline === -1 ? code.value.length : newline];
+}
+
+/** Replace the selected lines with `change(lines)`, as one step of the browser's undo, and keep them selected. */
+function rewriteLines(change) {
+  const [start, end] = selectedLines();
+  const text = change(code.value.slice(start, end).split("\n")).join("\n");
+  code.setSelectionRange(start, end);
+  document.execCommand("insertText", false, text);
+  code.setSelectionRange(start, start + text.length);
+}
+
+function indentLines() {
+  rewriteLines((lines) => lines.map((line) => (line ? `    ${line}` : line)));
+}
+
+/** Remove up to four spaces from the start of each selected line (or the cursor's line). */
 function dedent() {
+  if (code.selectionStart !== code.selectionEnd) {
+    rewriteLines((lines) => lines.map((line) => line.replace(/^ {1,4}/, "")));
+    return;
+  }
   const lineStart = code.value.lastIndexOf("\n", code.selectionStart - 1) + 1;
   const spaces = code.value.slice(lineStart).match(/^ {1,4}/)?.[0].length ?? 0;
   if (!spaces) return;
-  const [start, end] = [code.selectionStart, code.selectionEnd];
+  const caret = code.selectionStart;
   code.setSelectionRange(lineStart, lineStart + spaces);
   document.execCommand("delete");
-  code.setSelectionRange(Math.max(lineStart, start - spaces), Math.max(lineStart, end - spaces));
+  code.setSelectionRange(Math.max(lineStart, caret - spaces), Math.max(lineStart, caret - spaces));
 }
 
 function setCode(text) {
@@ -126,10 +153,40 @@ function setCode(text) {
 
 const STEPS = {
   downloading: (data) => `Downloading Python: ${formatBytes(data.loaded)} of ${formatBytes(data.total)}`,
+  downloaded: () => "Downloaded Python: handing it to the sandbox…",
   starting: () => "Starting Python (the download is done)…",
   importing: () => "Importing Flask and the playground's explainer…",
 };
 let nextId = 0;
+let downloads = null;
+
+/** Download every file the sandbox needs, once per page: the browser's cache keeps them for the next
+ *  visit (a sandbox, being an opaque origin, has no cache of its own), and a spare reuses them. */
+function downloadPython(onProgress) {
+  downloads ??= (async () => {
+    const total = config.files.reduce((sum, file) => sum + file.bytes, 0);
+    let loaded = 0;
+    const files = await Promise.all(
+      config.files.map(async ({ url }) => {
+        const response = await fetch(url);
+        if (!response.ok) throw new Error(`${url} answered ${response.status}`);
+        const reader = response.body.getReader();
+        const chunks = [];
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) break;
+          chunks.push(value);
+          loaded += value.byteLength;
+          onProgress?.({ step: "downloading", loaded, total });
+        }
+        return [url, await new Blob(chunks).arrayBuffer()];
+      }),
+    );
+    onProgress?.({ step: "downloaded", loaded, total });
+    return files;
+  })();
+  return downloads;
+}
 
 class Sandbox {
   constructor(onProgress) {
@@ -153,13 +210,20 @@ class Sandbox {
     document.body.append(this.frame);
   }
 
-  connect() {
+  async connect() {
     const channel = new MessageChannel();
     this.port = channel.port1;
     this.port.addEventListener("message", ({ data }) => this.receive(data));
     this.port.start();
     this.frame.contentWindow.postMessage({ type: "connect" }, "*", [channel.port2]);
-    this.port.postMessage({ type: "start", config });
+    try {
+      const files = await downloadPython((data) => this.state === "loading" && this.onProgress?.(data));
+      // A copy of each file: the page keeps its own for the spare.
+      this.port.postMessage({ type: "start", config, files });
+    } catch (error) {
+      this.state = "failed";
+      this.rejectReady(error);
+    }
   }
 
   /** Data from the sandbox: each message must answer what this page is waiting for. */
@@ -207,8 +271,10 @@ let spare = null;
 let highlightTimer = null;
 
 function showProgress(data) {
-  progress.max = data.total;
-  progress.value = data.loaded;
+  if (data.total) {
+    progress.max = data.total;
+    progress.value = data.loaded;
+  }
   status.textContent = STEPS[data.step](data);
 }
 
@@ -219,7 +285,6 @@ function activate(sandbox) {
   if (sandbox.state === "loading") {
     status.textContent = "Starting a fresh Python…";
     progress.hidden = false;
-    for (const send of document.querySelectorAll("[data-send]")) send.textContent = "Send (loading Python…)";
   }
   sandbox.ready.then(
     () => {
@@ -227,7 +292,6 @@ function activate(sandbox) {
       layout.dataset.loadTimings = JSON.stringify(sandbox.timings);
       status.textContent = "Python is ready: edit the code and press Send.";
       progress.hidden = true;
-      for (const send of document.querySelectorAll("[data-send]")) send.textContent = "Send";
       requestHighlight();
       spare ??= new Sandbox(null); // warm, for the next stop or Reset
     },
@@ -294,8 +358,8 @@ function paint(text, tokens) {
 }
 
 const MISBEHAVED =
-  "Stopped: your code sent this page a message of its own. The lab took no notice, stopped that Python and is starting a fresh one.";
-const STOPPED = "Stopped after 5 s: your code ran too long (an endless loop?). A fresh Python is starting.";
+  "Stopped: your code sent this page a message of its own. The lab took no notice and stopped that Python: the next Send runs in a fresh one.";
+const STOPPED = "Stopped after 5 s: your code ran too long (an endless loop?). The lab stopped that Python: the next Send runs in a fresh one.";
 
 /** Run the code against one request; a run that does not answer in 5 s is stopped, Python replaced. */
 async function runCode(request) {
@@ -382,8 +446,8 @@ const NO_ANSWER = {
   stopped: () => STOPPED,
   misbehaved: () => MISBEHAVED,
   memory: () =>
-    `Stopped: your code asked for more than ${layout.dataset.memoryCeiling} MiB, the lab's memory ceiling. A fresh Python is starting.`,
-  crashed: (result) => `Python itself failed while running your code (${result.message}). A fresh Python is starting.`,
+    `Stopped: your code asked for more than ${layout.dataset.memoryCeiling} MiB, the lab's memory ceiling. The next Send runs in a fresh Python.`,
+  crashed: (result) => `Python itself failed while running your code (${result.message}). The next Send runs in a fresh Python.`,
   unavailable: () => "Python is not available in this page: run make lab, then reload.",
 };
 
@@ -396,7 +460,7 @@ function show(result) {
     return;
   }
   if (result.kind === "syntax_error") {
-    showMistake(`SyntaxError on line ${result.line}: ${result.message}. Nothing was sent.`, result.line);
+    showMistake(`SyntaxError on line ${result.line}: ${result.message}. Your code could not run, so no request reached it.`, result.line);
     return;
   }
   if (result.kind === "error") {
@@ -431,11 +495,29 @@ function show(result) {
 const SAME_REQUEST_NOTE =
   "These commands send the same request to this server, where the tutorial's unchanged code answers: not your code, which runs only in this browser.";
 
+/** The Response says what is happening until the answer comes. */
+function showWaiting() {
+  const message =
+    active?.state === "ready"
+      ? "Running your code… (stopped after 5 s if it does not answer)"
+      : "Python is still loading: your code runs as soon as it is ready.";
+  part(views.response, "placeholder").hidden = false;
+  part(views.response, "answer").hidden = true;
+  part(views.response, "placeholder").textContent = message;
+  delete views.response.dataset.status;
+  clearExplanation(views.explanation, "Waiting for your code's answer…");
+}
+
+/** Show what the form sends: to your code in this browser, so the request line has no host. */
+function showSent(request) {
+  showRequest(views.request, { ...request, url: request.path, origin: SAME_REQUEST_NOTE });
+}
+
 async function send(form) {
   const request = describe(form);
   linkWarning.hidden = true;
-  showRequest(views.request, { ...request, origin: SAME_REQUEST_NOTE });
-  clearExplanation(views.explanation, "Waiting for your code's answer…");
+  showSent(request);
+  showWaiting();
   views.response.setAttribute("aria-busy", "true");
   performance.mark("lab:send");
   const result = await runCode({ path: request.path, method: request.method, headers: request.headers, body: request.body });
@@ -454,15 +536,18 @@ function summary(status, statusText, headers, body) {
 
 async function compare(form) {
   const request = describe(form);
+  showSent(request);
+  showWaiting();
   const serverPath = listing.value === "make_response" ? `/make_response${form.dataset.path}` : form.dataset.path;
   const [mine, theirs] = await Promise.all([
     runCode({ path: request.path, method: request.method, headers: request.headers, body: request.body }),
     sendRequest({ ...request, url: `${location.origin}${serverPath}${request.path.slice(form.dataset.path.length)}` }),
   ]);
+  show(mine); // the Response, the explanation and the editor's marks: your code's side
   compareView.hidden = false;
   const differences = [];
   if (mine.kind !== "answer") {
-    differences.push("Your code did not answer (see the Response above); the server did.");
+    differences.push("Your code did not answer (the Response and the editor say why); the server did.");
     part(compareView, "mine").textContent = mine.message ?? "(no answer)";
   } else {
     const myHeaders = mine.headers
@@ -475,7 +560,8 @@ async function compare(form) {
     const key = (headers) => headers.map(([n, v]) => `${n}: ${v}`).sort().join("\n");
     if (key(myHeaders) !== key(theirHeaders)) differences.push("Headers: not the same (Date and Server aside).");
   }
-  part(compareView, "server").textContent = summary(theirs.status, theirs.statusText, theirs.headers, theirs.body);
+  const shownHeaders = theirs.headers.filter(([n]) => !["date", "server", "connection"].includes(n.toLowerCase()));
+  part(compareView, "server").textContent = summary(theirs.status, theirs.statusText, shownHeaders, theirs.body);
   const list = part(compareView, "differences");
   list.replaceChildren(
     ...(differences.length ? differences : ["The same answer: your code and the server's agree."]).map((text) => {
@@ -551,7 +637,20 @@ async function restore() {
 
 window.addEventListener("popstate", async (event) => {
   const state = event.state;
-  if ((await restore()) && state?.result) show(state.result);
+  if (!(await restore())) return;
+  shownListing = listing.value;
+  if (state?.result) {
+    show(state.result);
+  } else {
+    // Back to before anything was sent: no answer of later code may stay beside this code.
+    codeError.hidden = true;
+    serverLog.hidden = true;
+    compareView.hidden = true;
+    markLine(null);
+    showFailure(views.response, new Error(""));
+    part(views.response, "placeholder").textContent = "Press Send: your code's answer appears here.";
+    clearExplanation(views.explanation, "Press Send: the same explainer as the server's says which line of your code decided the answer.");
+  }
 });
 
 // -- Wiring ---------------------------------------------------------------------------------------
@@ -585,7 +684,7 @@ listing.addEventListener("change", async () => {
   }
   shownListing = listing.value;
   setCode(listings[listing.value]);
-  history.replaceState(null, "", await linkFor(code.value));
+  history.pushState(null, "", await linkFor(code.value));
 });
 document.querySelector("[data-reset]").addEventListener("click", async () => {
   setCode(listings[listing.value]);
@@ -595,6 +694,7 @@ document.querySelector("[data-reset]").addEventListener("click", async () => {
   history.pushState(null, "", await linkFor(code.value));
 });
 enableCopy(views.request);
+views.explanation.classList.add("lab-source-hidden");
 startPython(); // first: Python loads while the page restores the code from its link
 await restore();
 shownListing = listing.value;
