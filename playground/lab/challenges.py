@@ -505,7 +505,7 @@ def _get_is_405(p: Probe) -> None:
 
 
 def _other_methods_405(p: Probe) -> None:
-    for method in p.rng.sample(["PUT", "PATCH", "DELETE"], 2):
+    for method in p.rng.sample(["PUT", "PATCH", "DELETE"], 3):
         a = p.send(method, "/userDetails", form=p.person())
         p.expect(a, 405, f"405, with an Allow header that names POST and not {method} or GET")
         _allow_lists(p, a, method)
@@ -801,6 +801,8 @@ class Check:
 
 @dataclass(frozen=True)
 class Challenge:
+    """One graded exercise: what the learner reads, the files it starts and ends with, its checks."""
+
     id: str
     title: str
     task: str
