@@ -89,11 +89,12 @@ def test_only_the_sandboxs_script_is_shared_with_its_opaque_origin(client: Flask
 
 
 def test_the_page_downloads_every_file_the_sandbox_needs(client: FlaskClient) -> None:
+    import html
     import json
     import re
 
-    html = client.get("/lab").get_data(as_text=True)
-    config = json.loads(re.search(r'data-lab-config="([^"]*)"', html)[1].replace("&#34;", '"').replace("&amp;", "&"))
+    page = client.get("/lab").get_data(as_text=True)
+    config = json.loads(html.unescape(re.search(r'data-lab-config="([^"]*)"', page)[1]))
     urls = {file["url"] for file in config["files"]}
     needed = {config["worker"], *config["wheels"], *config["sources"].values()}
     needed |= {config["indexURL"] + name for name in ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm")}
