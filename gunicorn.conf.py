@@ -10,6 +10,8 @@ Every setting here can be overridden on the command line (-w, -b, --threads, ...
 import os
 import sys
 
+from playground.guards.header_limit import MAX_HEADER_BYTES
+
 wsgi_app = "playground:create_app()"
 bind = os.environ.get("PLAYGROUND_BIND", "127.0.0.1:8000")
 
@@ -30,11 +32,11 @@ graceful_timeout = 10
 keepalive = 5
 worker_connections = 1000
 
-# The same header limits the playground sets for itself (MAX_HEADER_BYTES, 32 KiB): gunicorn's
+# The same header limit the playground sets for itself (guards/header_limit.py, 32 KiB): gunicorn's
 # defaults would refuse one header over 8 KiB with a 400 before the playground could answer 431.
 limit_request_line = 8190
 limit_request_fields = 100
-limit_request_field_size = 32768
+limit_request_field_size = MAX_HEADER_BYTES
 
 # No gunicornc control socket: one per user by default, and two servers on one machine (a test
 # deployment next to a real one) would take it from each other.
@@ -43,7 +45,7 @@ control_socket_disable = True
 
 def on_starting(server) -> None:
     """Before any worker starts: refuse an unsafe configuration in one line, and size the stream limit."""
-    from playground.deploy import environment_settings
+    from playground.serving.deploy import environment_settings
     from playground.stores import refusal
 
     if why := refusal(environment_settings()):
@@ -54,6 +56,6 @@ def on_starting(server) -> None:
 
 def when_ready(server) -> None:
     """Say where the class goes, and print the teacher's link (one key for every worker)."""
-    from playground.deploy import announce
+    from playground.serving.deploy import announce
 
     announce(server.cfg.bind, server.log.info, server.cfg.workers)

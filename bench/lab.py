@@ -1,6 +1,6 @@
 """The code lab in Chromium, on loopback: how soon Python is ready to send on a cold first visit and
 on a later visit (the browser's cache holds Pyodide and the wheels), the time from pressing Send
-to the answer of the learner's code on screen (performance marks set by static/js/lab.js), how soon
+to the answer of the learner's code on screen (performance marks set by static/js/pages/lab.js), how soon
 the lab is ready again after a stopped endless loop (the warm spare), and how long the page takes to
 answer a click while code has left a flood of timers behind in its sandbox."""
 

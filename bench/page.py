@@ -1,5 +1,5 @@
 """The home page in Chromium: its total transfer size, and the time from pressing Send to the answer
-on screen (performance marks set by static/js/flow.js), over many sends. Loopback only."""
+on screen (performance marks set by static/js/components/flow.js), over many sends. Loopback only."""
 
 import logging
 import statistics

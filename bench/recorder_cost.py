@@ -11,7 +11,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from flask import Flask
 from werkzeug.test import Client
 
-import playground.recorder as recorder
+import playground.recording.middleware as recorder
 from playground import create_app
 from playground.lab.listings.tuple_listing import app as tutorial
 

@@ -26,7 +26,7 @@ def main() -> None:
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no access log line per request
     # The load comes from one address: lift the per-client connection cap, keep everything else.
     app.config["CONNECTIONS_PER_CLIENT"] = 100_000
-    from playground.servers import waitress_server, werkzeug_server
+    from playground.serving.servers import waitress_server, werkzeug_server
 
     if args.server == "werkzeug":
         werkzeug_server(app, "127.0.0.1", args.port).serve_forever()

@@ -34,8 +34,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 from bench.soak import health, run_each, started  # noqa: E402
-from playground.api import EXPORT_BYTES, READER_BYTES  # noqa: E402
-from tests.export_storm import MiB, export_storm, fill_with_escapes, reader_bytes  # noqa: E402
+from playground.api.routes import EXPORT_BYTES  # noqa: E402
+from playground.api.serialize import READER_BYTES  # noqa: E402
+from tests.support.export_storm import MiB, export_storm, fill_with_escapes, reader_bytes  # noqa: E402
 
 FORM_BODY = b"username=sam&lastname=king"
 FORM_POST = (
@@ -311,7 +312,7 @@ def hosted(args: argparse.Namespace) -> list[str]:
 
     from e2e.deployment import Deployment
     from scripts.nginx_front import Front
-    from tests.redis_server import RedisServer, free_port
+    from tests.support.redis_server import RedisServer, free_port
 
     with tempfile.TemporaryDirectory() as directory:
         redis = RedisServer(Path(directory), config=HERE.parent / "deploy" / "redis.conf").start()

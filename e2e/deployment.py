@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from tests.redis_server import RedisServer, free_port
+from tests.support.redis_server import RedisServer, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 

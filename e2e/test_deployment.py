@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.redis_server import RedisServer
+from tests.support.redis_server import RedisServer
 
 from .conftest import BrowserWatch, wait_until
 from .deployment import Deployment

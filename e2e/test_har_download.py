@@ -8,7 +8,7 @@ from pathlib import Path
 from flask import Flask
 from playwright.sync_api import Browser, Page, expect
 
-from tests.test_har import assert_valid_har
+from tests.support.har import assert_valid_har
 
 from .conftest import BrowserWatch
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from scripts.nginx_front import MISSING, Front, nginx_binary
-from tests.redis_server import RedisServer, free_port
+from tests.support.redis_server import RedisServer, free_port
 
 from .conftest import wait_until
 from .deployment import ROOT, Deployment

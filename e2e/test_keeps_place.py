@@ -7,8 +7,9 @@ from collections.abc import Callable, Iterator
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from tests.support.sizes import SIZES
+
 from .pages import BuilderForm, HomePage
-from .test_layout import SIZES
 
 
 def send_home(page: Page) -> None:

@@ -1,7 +1,7 @@
 """The code lab runs a stranger's code safely, in Chromium: each attack a hostile student tried with a
 shared lab link, replayed through the real page, as the teacher (the strongest cookie there is).
 
-The code runs in a worker of an opaque-origin sandbox frame (static/js/lab-sandbox.js): it cannot
+The code runs in a worker of an opaque-origin sandbox frame (static/js/workers/lab-sandbox.js): it cannot
 send a request carrying the teacher's session, cannot read a page or the API, cannot put anything
 but text into the page, leaves nothing running after its answer, and a link cannot inflate past
 the lab's limit. docs/SECURITY.md, "The code lab", lists these tests beside the guarantees."""

@@ -12,14 +12,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from .pages import BuilderForm, HomePage
+from tests.support.sizes import SIZES
 
-SIZES = {
-    "phone": (390, 844, False),
-    "laptop": (1280, 800, False),
-    "projector": (1280, 720, True),
-    "projector-wide": (1920, 1080, True),
-}
+from .pages import BuilderForm, HomePage
 
 # The page's own check, run in the browser. Code (code, pre, highlighted source) may wrap anywhere;
 # a word of prose may break only where it has a hyphen or a slash.

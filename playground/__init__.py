@@ -5,31 +5,18 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import (
-    allocator,
-    api,
-    body_limit,
-    classroom,
-    compression,
-    debugger,
-    header_limit,
-    lab,
-    pages,
-    recorder,
-    respond,
-    security,
-    status_codes,
-    stores,
-)
+from . import api, builder, classroom, lab, pages, recording, status_codes, stores
 from .endpoints import LISTINGS
+from .guards import allocator, body_limit, compression, csrf, debugger, header_limit, security
+from .recording.capture import BODY_CAP
+from .recording.exchange import TAG_HEADER
+from .recording.explain import STATUS_CLASSES
 from .stores import UnsafeConfiguration
+from .version import VERSION
 
-__version__ = "0.2.0"
-
-csrf = CSRFProtect()
+__version__ = VERSION
 
 DEFAULTS: dict[str, Any] = {
     # Over this many bytes a request body gets 413 on every route, so a classroom server cannot
@@ -37,8 +24,8 @@ DEFAULTS: dict[str, Any] = {
     "MAX_CONTENT_LENGTH": 1024 * 1024,
     # How many exchanges the recorder keeps, and how many bytes they may hold in all: the oldest go
     # first, so memory stays flat.
-    "EXCHANGE_LOG_SIZE": 500,
-    "EXCHANGE_LOG_BYTES": 32 * 1024 * 1024,
+    "EXCHANGE_LOG_SIZE": recording.LOG_SIZE,
+    "EXCHANGE_LOG_BYTES": recording.LOG_BYTES,
     # Over this many bytes of headers a request gets 431 on every route (header_limit.py).
     "MAX_HEADER_BYTES": header_limit.MAX_HEADER_BYTES,
     # CSRF is checked by the playground's own blueprints (csrf.protect_own_routes), not by a hook on
@@ -56,6 +43,18 @@ def _folder(name: str) -> str:
     it in the repository."""
     inside = Path(__file__).resolve().parent / name
     return str(inside if inside.is_dir() else inside.parent.parent / name)
+
+
+def page_facts() -> dict[str, Any]:
+    """What every page's scripts read from <body>: the status classes' names, the header a page tags
+    its requests with, and how much of a body the log keeps."""
+    return {
+        "page_facts": {
+            "status-classes": {str(digit): name for digit, (name, _meaning) in STATUS_CLASSES.items()},
+            "tag-header": TAG_HEADER,
+            "body-cap": BODY_CAP,
+        }
+    }
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -79,9 +78,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     # The tutorial's endpoints take no token, exactly like its curl commands; neither do the
     # playground's own endpoints (/status, /respond). All of them are recorded.
-    endpoints = [*LISTINGS.values(), status_codes.bp, respond.bp]
-    for blueprint in endpoints:
+    endpoints = [*LISTINGS.values(), status_codes.bp, builder.bp]
+    for blueprint in [*LISTINGS.values(), status_codes.bp]:
         app.register_blueprint(blueprint)
+    builder.init_app(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(lab.bp)
     api.init_app(app)
@@ -92,9 +92,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     security.init_app(app, own_blueprints=own_blueprints)
     compression.init_app(app, own_blueprints=own_blueprints)
     # Last, so that its hook runs just before the view: the recorder wraps the whole app.
-    recorder.init_app(app, recorded_blueprints=[blueprint.name for blueprint in endpoints], log=store.log)
+    recording.init_app(app, recorded_blueprints=[blueprint.name for blueprint in endpoints], log=store.log)
     # Outside even the recorder: oversized headers are refused before anything keeps them.
     header_limit.init_app(app)
+    # Facts the pages' scripts need, from the one place each is kept (base.html's data- attributes).
+    app.context_processor(page_facts)
     if app.config.get("PROXY_HOPS"):
         # Behind FLASK_PROXY_HOPS proxies (a school's), the learner's own address is the one every
         # per-address limit counts and the log records; never trusted without the setting.

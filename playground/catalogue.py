@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from http import HTTPStatus
 
-from .explain import STATUS_CLASSES, describe
+from .recording.explain import STATUS_CLASSES, describe
 from .status_codes import EXPECTED_HEADERS, NO_BODY
 
 # The codes learners mix up, and the question that tells them apart.

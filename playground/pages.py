@@ -5,19 +5,20 @@ from typing import Any
 
 from flask import Blueprint, jsonify, render_template, request, url_for
 
-from . import csrf_guard
-from .builder_code import flask_code
+from .builder.code import flask_code
+from .builder.form import RespondForm
 from .catalogue import catalogue
 from .endpoints import LISTINGS
-from .explain import highlighted
-from .forms import EndpointForm, RespondForm, SignUpForm, UserDetailsForm
+from .forms import EndpointForm, SignUpForm, UserDetailsForm
+from .guards import csrf
+from .recording.explain import highlighted
 
 # The answers a learner chooses between when predicting, from http.HTTPStatus.
 LIKELY_CODES = [(s.value, s.phrase) for s in map(HTTPStatus, (200, 201, 400, 404, 405, 413, 415, 500))]
 
 
 bp = Blueprint("pages", __name__)
-bp.before_request(csrf_guard.protect)
+bp.before_request(csrf.protect)
 
 
 def _with_urls(form: EndpointForm) -> EndpointForm:

@@ -13,12 +13,12 @@ from http import HTTPStatus
 from flask import Blueprint, request, url_for
 from werkzeug.exceptions import BadRequest
 
-from .sandbox import sandbox_answer
+from .builder.sandbox import sandbox_answer
+from .forms import ALL_METHODS
 
 bp = Blueprint("status_codes", __name__)
 bp.after_request(sandbox_answer)  # the code in the URL is the learner's: sandboxed like /respond
 
-ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 NO_BODY = {204, 205, 304}
 REALM = 'Basic realm="Flask Status Playground"'
 # The headers HTTP expects with a code, beside the Location every 3xx carries here.

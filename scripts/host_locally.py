@@ -84,7 +84,7 @@ def main() -> None:
             "`apt-get install nginx libnginx-mod-stream`."
         )
     redis = start_redis(redis_port)
-    from playground.deploy import student_urls
+    from playground.serving.deploy import student_urls
 
     gunicorn_bind = f"127.0.0.1:{free_port()}"
     env = {

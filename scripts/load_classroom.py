@@ -161,7 +161,7 @@ def main() -> int:
     }
     redis = None
     if args.hosted:
-        from tests.redis_server import RedisServer
+        from tests.support.redis_server import RedisServer
 
         redis = RedisServer(Path(tempfile.mkdtemp(prefix="load-redis-"))).start()
         env.update(FLASK_REDIS_URL=redis.url, FLASK_SECRET_KEY=uuid.uuid4().hex)

@@ -13,7 +13,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from playground import create_app
-from tests.redis_server import RedisServer
+from tests.support.redis_server import RedisServer
 
 
 @pytest.fixture(scope="session")
@@ -65,8 +65,3 @@ def teacher(app: Flask) -> FlaskClient:
     client = app.test_client()
     assert client.get(f"/teacher/{app.config['TEACHER_KEY']}").status_code == 302
     return client
-
-
-def csrf_token(client: FlaskClient, page: str = "/log") -> str:
-    html = client.get(page).get_data(as_text=True)
-    return html.split('name="csrf-token" content="')[1].split('"')[0]

@@ -2,7 +2,7 @@
 
 import pytest
 
-from playground.cli import main
+from playground.serving.cli import main
 
 
 def test_help_shows_no_restructuredtext_marks(capsys: pytest.CaptureFixture[str]) -> None:

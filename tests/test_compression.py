@@ -7,7 +7,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from playground import compression
+from playground.guards import compression
 
 GZIP = {"Accept-Encoding": "gzip, deflate"}
 
@@ -16,7 +16,9 @@ def without_tokens(page: bytes) -> bytes:
     return re.sub(rb'(csrf[-_]token"[^>]*?(?:content|value)=")[^"]+', rb"\1", page)
 
 
-@pytest.mark.parametrize("path", ["/", "/codes", "/static/css/playground.css", "/static/js/flow.js"])
+@pytest.mark.parametrize(
+    "path", ["/", "/codes", "/static/css/playground.css", "/static/js/components/flow.js"]
+)
 def test_the_playgrounds_own_answers_are_gzipped_for_a_browser_that_accepts_it(
     client: FlaskClient, path: str
 ) -> None:

@@ -9,8 +9,7 @@ from flask import Flask
 from werkzeug.test import Client
 
 from playground import create_app
-
-from .differential import LISTINGS, Case, answer, cases
+from tests.support.differential import LISTINGS, Case, answer, cases
 
 CASES = list(cases())
 

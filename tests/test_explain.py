@@ -108,7 +108,7 @@ def test_a_body_over_the_limit_is_explained_by_the_limit(client: FlaskClient, pr
     explanation = exchange["explanation"]
     assert exchange["response"]["status"] == 413
     assert explanation["source_line"] == "raise RequestEntityTooLarge()"
-    assert explanation["source_file"] == "playground/body_limit.py"
+    assert explanation["source_file"] == "playground/guards/body_limit.py"
     assert "1,048,577 bytes" in explanation["summary"] and not explanation["in_view"]
     detail = client.get(f"/api/exchanges/{exchange['id']}").json["explanation"]
     assert detail["source_function"] == "refuse_oversized_body"

@@ -11,8 +11,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from playground.api import EXPORT_BYTES, READER_BYTES
-from tests.export_storm import MiB, export_storm, fill_with_escapes, reader_bytes, serving
+from playground.api.routes import EXPORT_BYTES
+from playground.api.serialize import READER_BYTES
+from tests.support.export_storm import MiB, export_storm, fill_with_escapes, reader_bytes, serving
 
 DURING = 96 * MiB
 """Memory the storm may add while 24 exports are held open (each export built whole took GBs)."""

@@ -15,8 +15,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from playground.api import READER_BYTES
-from tests.test_har import assert_valid_har
+from playground.api.serialize import READER_BYTES
+from tests.support.har import assert_valid_har
 
 ESCAPED = '"\x01<>&é😀\\'
 """Characters JSON escapes or writes long: a quote, a control character, <>&, non-ASCII, a backslash."""

@@ -9,9 +9,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from playground import create_app
-from playground.recorder import BODY_CAP, HEADERS_CAP
-from tests.conftest import csrf_token
-from tests.test_masking import what_a_student_reads
+from playground.recording.capture import BODY_CAP, HEADERS_CAP
+from tests.support.csrf import csrf_token
+from tests.support.reading import what_a_student_reads
 
 FORM = "application/x-www-form-urlencoded"
 STYLES_WITH_HEADERS = ["tuple3", "body_headers", "make_response", "status_code", "response", "dict"]

@@ -13,8 +13,7 @@ from hypothesis import strategies as st
 from werkzeug.test import Client
 
 from playground import create_app
-
-from .differential import LISTINGS, answer, multipart
+from tests.support.differential import LISTINGS, answer, multipart
 
 SETTINGS = settings(
     max_examples=1500,

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import redis as redis_client
 
-from tests.redis_server import RedisServer
+from tests.support.redis_server import RedisServer
 
 CONFIG = Path(__file__).resolve().parent.parent / "deploy" / "redis.conf"
 

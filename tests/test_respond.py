@@ -4,9 +4,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from playground.builder_code import flask_code
-from playground.forms import ResponseSpec
-from playground.sandbox import SANDBOX_HEADERS
+from playground.builder.code import flask_code
+from playground.builder.form import ResponseSpec
+from playground.builder.sandbox import SANDBOX_HEADERS
 
 HEADERS = [("X-Lesson", "one"), ("X-Other", "two")]
 VALUES = {
@@ -110,7 +110,7 @@ def test_bad_input_is_a_clear_400_and_never_reaches_a_view(
     assert response.status_code == 400
     assert message in response.get_data(as_text=True).replace("&#39;", "'")
     (exchange,) = client.get("/api/exchanges").json
-    assert exchange["explanation"]["source_file"] == "playground/respond.py"
+    assert exchange["explanation"]["source_file"] == "playground/builder/views.py"
     assert "raise BadRequest" in exchange["explanation"]["source_line"]
 
 

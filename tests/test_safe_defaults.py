@@ -19,7 +19,7 @@ from flask.testing import FlaskClient
 
 from playground import create_app
 from playground.endpoints import LISTINGS
-from tests.conftest import csrf_token
+from tests.support.csrf import csrf_token
 
 ROOT = Path(__file__).resolve().parent.parent
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
@@ -122,14 +122,14 @@ def test_no_route_makes_the_server_fetch_a_url() -> None:
                 names = [node.module]
             where = path.relative_to(ROOT).as_posix()
             allowed = (
-                (where == "playground/serve.py" and names == ["socket"])  # its own host name
+                (where == "playground/serving/run.py" and names == ["socket"])  # its own host name
                 # The code lab's fetcher: a command-line step (make lab), which no route imports.
                 or (where == "playground/lab/fetch.py" and names == ["urllib.request"])
                 # The pipeline to the Redis the operator configured (FLASK_REDIS_URL), never a URL sent.
                 or (where == "playground/stores/pipe.py" and names == ["socket"])
             )
             assert allowed or not clients & set(names), f"{path} imports {names}"
-            if where not in ("playground/cli.py", "playground/lab/fetch.py") and names:
+            if where not in ("playground/serving/cli.py", "playground/lab/fetch.py") and names:
                 assert not any(name.endswith("fetch") and "lab" in name for name in names), (
                     f"{path} imports the fetcher"
                 )

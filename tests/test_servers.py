@@ -12,7 +12,7 @@ import pytest
 from flask import Flask
 
 from playground import create_app
-from playground.servers import waitress_server, werkzeug_server
+from playground.serving.servers import waitress_server, werkzeug_server
 
 LIMIT = 1024 * 1024
 

@@ -6,8 +6,7 @@ from flask.testing import FlaskClient
 from werkzeug.test import Client
 
 from playground import create_app
-
-from .status_table import run_table
+from tests.support.status_table import run_table
 
 
 @pytest.fixture(scope="module")

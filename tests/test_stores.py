@@ -15,8 +15,8 @@ import redis as redis_client
 from flask import Flask
 
 from playground import UnsafeConfiguration, create_app
-from tests.conftest import csrf_token
-from tests.redis_server import RedisServer, free_port
+from tests.support.csrf import csrf_token
+from tests.support.redis_server import RedisServer, free_port
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 

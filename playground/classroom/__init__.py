@@ -10,13 +10,13 @@ import segno
 from flask import Blueprint, Flask, current_app, render_template, request
 from markupsafe import Markup
 
-from .. import csrf_guard
-from ..api import recorder
-from ..audience import is_teacher
+from ..api.audience import is_teacher
+from ..api.serialize import recorder
+from ..guards import csrf
 from ..stores import LogUnavailable
 
 bp = Blueprint("classroom", __name__)
-bp.before_request(csrf_guard.protect)
+bp.before_request(csrf.protect)
 
 # The views of each part register on bp (microblog's layout: the blueprint first, then its routes).
 from . import predictions, stream, teacher  # noqa: E402
@@ -53,12 +53,15 @@ def log_page() -> str:
 
 
 @bp.post("/log/clear")
-def clear() -> tuple[str, int]:
+def clear() -> tuple[str, int, dict[str, str]]:
     """Empty the log and the prediction tally: the teacher's browser only, with its CSRF token."""
     teacher.require_teacher()
-    recorder().log.clear()
+    log = recorder().log
+    through = log.recorded
+    log.clear()
     predictions.tally().clear()
-    return "", 204
+    # Up to which exchange the log was emptied: a live log drops any of them still on its way.
+    return "", 204, {"X-Cleared-Through": str(through)}
 
 
 @bp.get("/api/health")

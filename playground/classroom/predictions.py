@@ -14,8 +14,8 @@ from typing import Any
 
 from flask import abort, current_app, request, session
 
-from ..api import recorder
-from ..recorder import Exchange
+from ..api.serialize import recorder
+from ..recording.exchange import Exchange
 from . import bp
 from .teacher import require_teacher
 

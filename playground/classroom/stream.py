@@ -12,7 +12,7 @@ with the exchange: the log's own bound counts what it keeps, not a copy per audi
 
 Each open stream holds a server thread, so streams are capped in all and per client address; beyond
 a cap the answer is 503 with ``Retry-After``, and the page polls ``/api/exchanges?after=`` meanwhile.
-The page itself opens one stream per browser, shared by its tabs (static/js/live-feed.js).
+The page itself opens one stream per browser, shared by its tabs (static/js/lib/live-feed.js).
 """
 
 import json
@@ -24,9 +24,9 @@ from typing import Any
 
 from flask import Flask, Response, current_app, request
 
-from ..api import READER_BYTES, exchange_json, recorder
-from ..audience import for_the_class, sees_everything
-from ..recorder import Exchange
+from ..api.audience import for_the_class, sees_everything
+from ..api.serialize import READER_BYTES, exchange_json, recorder
+from ..recording.exchange import Exchange
 from ..stores import LogUnavailable
 from . import bp
 

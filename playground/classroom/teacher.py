@@ -12,7 +12,7 @@ import hmac
 from flask import Flask, abort, redirect, session, url_for
 from werkzeug.wrappers import Response
 
-from ..audience import is_teacher, teacher_key, teacher_mark
+from ..api.audience import is_teacher, teacher_key, teacher_mark
 from ..stores import LogUnavailable
 from . import bp
 

@@ -41,17 +41,21 @@ bp = Blueprint("lab", __name__, url_prefix="/lab")
 PACKAGE = Path(__file__).resolve().parent.parent
 # The playground's own Python the lab loads into Pyodide: the recorder, the explainer, what they use.
 PYTHON_SOURCES = (
-    "recorder.py",
-    "explain.py",
-    "masking.py",
-    "sandbox.py",
+    "recording/__init__.py",
+    "recording/capture.py",
+    "recording/exchange.py",
+    "recording/trace.py",
+    "recording/middleware.py",
+    "recording/explain.py",
+    "recording/masking.py",
     "stores/__init__.py",
     "stores/memory.py",
     "lab/runtime.py",
+    "lab/challenges.py",
 )
 IMMUTABLE = 365 * 24 * 3600
 # What a shared link may hold, in bytes of code: one Flask file is far smaller. The page stops
-# decoding a link at this size (static/js/lab.js), and refuses it in one sentence.
+# decoding a link at this size (static/js/pages/lab.js), and refuses it in one sentence.
 MAX_LINK_CODE_BYTES = 64 * 1024
 # The ceiling of the interpreter's WebAssembly memory: past it, an allocation fails (MemoryError)
 # and the run is stopped with one sentence. Pyodide with Flask loaded holds about 60 MiB.
@@ -133,7 +137,7 @@ def page() -> Response:
                 ),
                 {
                     "url": _origin() + url_for("lab.worker"),
-                    "bytes": (static / "js" / "lab-worker.js").stat().st_size,
+                    "bytes": (static / "js" / "workers" / "lab-worker.js").stat().st_size,
                 },
             ],
             "memoryCeiling": MEMORY_CEILING_BYTES,
@@ -162,14 +166,16 @@ def sandbox() -> Response:
 @bp.get("/sandbox.js")
 def sandbox_script() -> Response:
     """The sandbox frame's script: starts the worker and passes plain data between it and the page."""
-    return _shared(send_from_directory(current_app.static_folder or "", "js/lab-sandbox.js", max_age=0))
+    return _shared(
+        send_from_directory(current_app.static_folder or "", "js/workers/lab-sandbox.js", max_age=0)
+    )
 
 
 @bp.get("/worker.js")
 def worker() -> Response:
     """The lab's Web Worker: Pyodide, the learner's file, and an answer per request (the page hands
     it to the sandbox)."""
-    return send_from_directory(current_app.static_folder or "", "js/lab-worker.js", max_age=0)
+    return send_from_directory(current_app.static_folder or "", "js/workers/lab-worker.js", max_age=0)
 
 
 @bp.get(f"/assets/{PYODIDE_VERSION}/<path:name>")

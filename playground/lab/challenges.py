@@ -1273,7 +1273,7 @@ def _deciding(app: Flask, answer: Answer) -> tuple[int | None, str | None]:
     """The line of app.py that decided the answer: the one that raised, else the recorder's trace."""
     line = answer.raised_line
     if line is None and answer.exchange is not None:
-        from ..explain import explain  # loaded beside this module in the lab; only for the trace
+        from ..recording.explain import explain  # loaded beside this module in the lab; only for the trace
 
         explanation = explain(app, answer.exchange)
         if explanation.get("source_file") == FILENAME:
@@ -1371,7 +1371,7 @@ def check_code(challenge_id: str, code: str, seed: int | str, trace: bool = True
         }
     recorder = None
     if trace:
-        from ..recorder import init_app  # loaded beside this module in the lab
+        from ..recording.middleware import init_app  # loaded beside this module in the lab
 
         endpoints = {rule.endpoint.split(".")[0] for rule in app.url_map.iter_rules()} - {"static"}
         recorder = init_app(app, recorded_blueprints=endpoints)

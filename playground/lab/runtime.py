@@ -17,8 +17,8 @@ from typing import Any
 
 from flask import Flask
 
-from ..explain import explain
-from ..recorder import init_app as record
+from ..recording.explain import explain
+from ..recording.middleware import init_app as record
 
 FILENAME = "app.py"
 AVAILABLE = (

@@ -15,7 +15,7 @@ from flask import Flask
 from . import TallyLimits, tally_row
 
 if TYPE_CHECKING:
-    from ..recorder import Exchange
+    from ..recording.exchange import Exchange
 
 
 class MemoryLog:
@@ -24,7 +24,7 @@ class MemoryLog:
 
     available = True
 
-    def __init__(self, capacity: int, max_bytes: int = 32 * 1024 * 1024) -> None:
+    def __init__(self, capacity: int, max_bytes: int) -> None:
         self._exchanges: deque[Exchange] = deque()
         self.capacity = capacity
         self.max_bytes = max_bytes

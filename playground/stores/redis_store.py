@@ -36,7 +36,7 @@ from urllib.parse import urlsplit
 import redis  # requirements-deploy.txt; stores.refusal says what to run when it is missing
 from flask import Flask
 
-from ..recorder import Exchange
+from ..recording.exchange import Exchange
 from . import TAG_WAIT_SECONDS, LogUnavailable, TallyLimits, tally_row
 from .pipe import Pipe, command
 

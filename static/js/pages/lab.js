@@ -1,0 +1,711 @@
+// The code lab: the learner's app file runs in Pyodide, in a Web Worker, and answers the forms'
+// requests; the answer and its explanation fill the same views as the home page.
+
+import { part, setRichText } from "../lib/dom.js";
+import { chosenFields, control } from "../components/endpoint-form.js";
+import { buildRequest } from "../lib/request.js";
+import { sendRequest } from "../lib/send.js";
+import { clearExplanation, showExplanation } from "../components/explanation-view.js";
+import { pageViews } from "../components/flow.js";
+import { enableCopy, showRequest } from "../components/request-view.js";
+import { formatBytes, revealAnswer, showFailure, showResponse } from "../components/response-view.js";
+import { enableToggles } from "../components/send-toggle.js";
+
+const RUN_LIMIT_MS = 5000;
+const layout = document.querySelector("[data-lab-config]");
+const config = JSON.parse(layout.dataset.labConfig);
+const listings = JSON.parse(layout.dataset.listings);
+const views = pageViews();
+const code = document.querySelector("[data-code]");
+const gutter = document.querySelector("[data-gutter]");
+const highlight = document.querySelector("[data-highlight]");
+const mark = document.querySelector("[data-mark]");
+const codeError = document.querySelector("[data-code-error]");
+const listing = document.querySelector("[data-listing]");
+const status = document.querySelector("[data-lab-status]");
+const progress = document.querySelector("[data-lab-progress]");
+const serverLog = document.querySelector("[data-server-log]");
+const compareView = document.querySelector("[data-compare-view]");
+const forms = Array.from(document.querySelectorAll("[data-lab-form]"));
+const linkWarning = document.querySelector("[data-link-warning]");
+const linkError = document.querySelector("[data-link-error]");
+const MAX_LINK_BYTES = Number(layout.dataset.maxLinkBytes);
+// A deflated file is never much larger than the file; in base64, four characters for three bytes.
+const MAX_PACKED_CHARACTERS = Math.ceil((MAX_LINK_BYTES * 1.01 + 64) / 3) * 4;
+
+// -- The editor: a textarea, with line numbers, Pygments' colours behind it, and the deciding line ---
+
+function refreshEditor() {
+  const count = code.value.split("\n").length;
+  // The editor grows with the code: the page scrolls, not a box inside it.
+  code.style.height = "auto";
+  code.style.height = `${code.scrollHeight}px`;
+  gutter.textContent = Array.from({ length: count }, (_, i) => i + 1).join("\n");
+  highlight.textContent = `${code.value}\n`;
+  requestHighlight();
+  markLine(null);
+}
+
+function syncScroll() {
+  highlight.style.transform = `translate(${-code.scrollLeft}px, ${-code.scrollTop}px)`;
+  mark.style.transform = `translateY(${-code.scrollTop}px)`;
+  gutter.scrollTop = code.scrollTop;
+}
+
+/** Mark a line of the editor: the deciding line of an answer, or the line of a mistake. */
+function markLine(line, kind = "deciding") {
+  mark.hidden = !line;
+  if (!line) return;
+  const lineHeight = parseFloat(getComputedStyle(code).lineHeight);
+  const padding = parseFloat(getComputedStyle(code).paddingTop);
+  mark.style.top = `${padding + (line - 1) * lineHeight}px`;
+  mark.style.height = `${lineHeight}px`;
+  mark.className = `editor-mark ${kind}`;
+  mark.dataset.line = String(line);
+}
+
+code.addEventListener("input", () => {
+  refreshEditor();
+  linkWarning.hidden = true;
+});
+code.addEventListener("scroll", syncScroll);
+// Tab indents, Shift+Tab removes indentation; Esc, then Tab or Shift+Tab, moves on (as code
+// editors on the web do), so the keyboard is never trapped here.
+let escaped = false;
+code.addEventListener("blur", () => {
+  escaped = false;
+});
+code.addEventListener("keydown", (event) => {
+  if (event.key === "Escape") {
+    escaped = true;
+    return;
+  }
+  if (["Shift", "Control", "Alt", "Meta"].includes(event.key)) return;
+  if (event.key === "Tab" && escaped) {
+    escaped = false;
+    return; // the browser moves the focus
+  }
+  escaped = false;
+  if (event.key === "Tab" && event.shiftKey && !event.ctrlKey && !event.metaKey && !event.altKey) {
+    event.preventDefault();
+    dedent();
+  } else if (event.key === "Tab" && !event.ctrlKey && !event.metaKey && !event.altKey) {
+    event.preventDefault();
+    if (code.value.slice(code.selectionStart, code.selectionEnd).includes("\n")) indentLines();
+    else document.execCommand("insertText", false, "    ");
+  } else if (event.key === "Enter" && !event.ctrlKey && !event.metaKey) {
+    // Keep the indentation of the line above, and indent after a colon, as Python wants.
+    const before = code.value.slice(0, code.selectionStart);
+    const current = before.slice(before.lastIndexOf("\n") + 1);
+    const indent = current.match(/^\s*/)[0] + (current.trimEnd().endsWith(":") ? "    " : "");
+    event.preventDefault();
+    document.execCommand("insertText", false, `\n${indent}`);
+  }
+});
+
+/** The selected lines, whole: where they start and end in the code. */
+function selectedLines() {
+  const start = code.value.lastIndexOf("\n", code.selectionStart - 1) + 1;
+  const last = code.selectionEnd > code.selectionStart && code.value[code.selectionEnd - 1] === "\n" ? code.selectionEnd - 1 : code.selectionEnd;
+  const newline = code.value.indexOf("\n", last);
+  return [start, newline === -1 ? code.value.length : newline];
+}
+
+/** Replace the selected lines with `change(lines)`, as one step of the browser's undo, and keep them selected. */
+function rewriteLines(change) {
+  const [start, end] = selectedLines();
+  const text = change(code.value.slice(start, end).split("\n")).join("\n");
+  code.setSelectionRange(start, end);
+  document.execCommand("insertText", false, text);
+  code.setSelectionRange(start, start + text.length);
+}
+
+function indentLines() {
+  rewriteLines((lines) => lines.map((line) => (line ? `    ${line}` : line)));
+}
+
+/** Remove up to four spaces from the start of each selected line (or the cursor's line). */
+function dedent() {
+  if (code.selectionStart !== code.selectionEnd) {
+    rewriteLines((lines) => lines.map((line) => line.replace(/^ {1,4}/, "")));
+    return;
+  }
+  const lineStart = code.value.lastIndexOf("\n", code.selectionStart - 1) + 1;
+  const spaces = code.value.slice(lineStart).match(/^ {1,4}/)?.[0].length ?? 0;
+  if (!spaces) return;
+  const caret = code.selectionStart;
+  code.setSelectionRange(lineStart, lineStart + spaces);
+  document.execCommand("delete");
+  code.setSelectionRange(Math.max(lineStart, caret - spaces), Math.max(lineStart, caret - spaces));
+}
+
+function setCode(text) {
+  code.value = text;
+  refreshEditor();
+}
+
+// -- Python, in a sandbox: an opaque-origin frame whose worker answers one request at a time -------
+//
+// The learner's code (or a stranger's, from a link) runs in a Web Worker inside an
+// `<iframe sandbox="allow-scripts">` (static/js/workers/lab-sandbox.js): no cookie, no same-origin read, no
+// way into this page but messages of plain data through one port. A message that answers no
+// pending request of this page retires that sandbox. A spare sandbox loads beside the active one,
+// so a stop, a Reset or a crash is followed by a ready Python at once.
+
+const STEPS = {
+  downloading: (data) => `Downloading Python: ${formatBytes(data.loaded)} of ${formatBytes(data.total)}`,
+  downloaded: () => "Downloaded Python: handing it to the sandbox…",
+  starting: () => "Starting Python (the download is done)…",
+  importing: () => "Importing Flask and the playground's explainer…",
+};
+let nextId = 0;
+let downloads = null;
+
+/** Download every file the sandbox needs, once per page: the browser's cache keeps them for the next
+ *  visit (a sandbox, being an opaque origin, has no cache of its own), and a spare reuses them. */
+function downloadPython(onProgress) {
+  downloads ??= (async () => {
+    const total = config.files.reduce((sum, file) => sum + file.bytes, 0);
+    let loaded = 0;
+    const files = await Promise.all(
+      config.files.map(async ({ url }) => {
+        const response = await fetch(url);
+        if (!response.ok) throw new Error(`${url} answered ${response.status}`);
+        const reader = response.body.getReader();
+        const chunks = [];
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) break;
+          chunks.push(value);
+          loaded += value.byteLength;
+          onProgress?.({ step: "downloading", loaded, total });
+        }
+        return [url, await new Blob(chunks).arrayBuffer()];
+      }),
+    );
+    onProgress?.({ step: "downloaded", loaded, total });
+    return files;
+  })();
+  return downloads;
+}
+
+class Sandbox {
+  constructor(onProgress) {
+    this.onProgress = onProgress;
+    this.pending = new Map();
+    this.state = "loading";
+    this.ready = new Promise((resolve, reject) => {
+      this.resolveReady = resolve;
+      this.rejectReady = reject;
+    });
+    this.ready.catch(() => {});
+    this.frame = document.createElement("iframe");
+    this.frame.setAttribute("sandbox", "allow-scripts");
+    this.frame.setAttribute("allow", "cross-origin-isolated");
+    this.frame.title = "The code lab's Python";
+    this.frame.className = "lab-sandbox";
+    this.frame.hidden = true;
+    this.frame.dataset.labSandbox = "";
+    this.frame.addEventListener("load", () => this.connect(), { once: true });
+    this.frame.src = layout.dataset.sandbox;
+    document.body.append(this.frame);
+  }
+
+  async connect() {
+    const channel = new MessageChannel();
+    this.port = channel.port1;
+    this.port.addEventListener("message", ({ data }) => this.receive(data));
+    this.port.start();
+    this.frame.contentWindow.postMessage({ type: "connect" }, "*", [channel.port2]);
+    try {
+      const files = await downloadPython((data) => this.state === "loading" && this.onProgress?.(data));
+      // A copy of each file: the page keeps its own for the spare.
+      this.port.postMessage({ type: "start", config, files });
+    } catch (error) {
+      this.state = "failed";
+      this.rejectReady(error);
+    }
+  }
+
+  /** Data from the sandbox: each message must answer what this page is waiting for. */
+  receive(data) {
+    const type = data?.type;
+    if (this.state === "loading" && type === "progress") {
+      if (STEPS[data.step]) this.onProgress?.(data);
+    } else if (this.state === "loading" && type === "ready") {
+      this.state = "ready";
+      this.timings = data.timings;
+      this.resolveReady();
+    } else if (this.state === "loading" && type === "failed") {
+      this.state = "failed";
+      this.rejectReady(new Error(String(data.message)));
+    } else if (this.state === "ready" && type === "answer" && this.pending.has(data.id)) {
+      const resolve = this.pending.get(data.id);
+      this.pending.delete(data.id);
+      resolve(data);
+    } else if (this.state !== "retired") {
+      this.retire({ kind: "misbehaved" });
+      onMisbehaved(this);
+    }
+  }
+
+  ask(message) {
+    const id = ++nextId;
+    return new Promise((resolve) => {
+      this.pending.set(id, resolve);
+      this.port.postMessage({ ...message, id });
+    });
+  }
+
+  /** Stop it for good: the frame goes, and its worker with it. */
+  retire(result) {
+    this.state = "retired";
+    this.rejectReady(new Error("retired"));
+    this.frame.remove();
+    for (const resolve of this.pending.values()) resolve({ result });
+    this.pending.clear();
+  }
+}
+
+let active = null;
+let spare = null;
+let highlightTimer = null;
+
+function showProgress(data) {
+  if (data.total) {
+    progress.max = data.total;
+    progress.value = data.loaded;
+  }
+  status.textContent = STEPS[data.step](data);
+}
+
+/** The sandbox that answers the next Send; say what it is doing until it is ready. */
+function activate(sandbox) {
+  active = sandbox;
+  sandbox.onProgress = showProgress;
+  if (sandbox.state === "loading") {
+    status.textContent = "Starting a fresh Python…";
+    progress.hidden = false;
+  }
+  sandbox.ready.then(
+    () => {
+      if (active !== sandbox) return;
+      layout.dataset.loadTimings = JSON.stringify(sandbox.timings);
+      status.textContent = "Python is ready: edit the code and press Send.";
+      progress.hidden = true;
+      requestHighlight();
+      spare ??= new Sandbox(null); // warm, for the next stop or Reset
+    },
+    (error) => {
+      if (active === sandbox && sandbox.state === "failed") {
+        status.textContent = `Python could not start (${error.message}). Run make lab, then reload.`;
+      }
+    },
+  );
+}
+
+/** Retire the active sandbox and put the spare (or a new one) in its place. */
+function replaceActive(result) {
+  active.retire(result);
+  const next = spare ?? new Sandbox(null);
+  spare = null;
+  activate(next);
+}
+
+function onMisbehaved(sandbox) {
+  if (sandbox === spare) {
+    spare = new Sandbox(null);
+  } else if (sandbox === active) {
+    const next = spare ?? new Sandbox(null);
+    spare = null;
+    activate(next);
+    showMistake(MISBEHAVED, null);
+  }
+}
+
+function startPython() {
+  if (!config) return;
+  activate(new Sandbox(showProgress));
+}
+
+function requestHighlight() {
+  clearTimeout(highlightTimer);
+  highlightTimer = setTimeout(async () => {
+    const sandbox = active;
+    if (!sandbox || sandbox.state !== "ready") return;
+    const text = code.value;
+    const { result } = await sandbox.ask({ type: "highlight", code: text });
+    if (code.value === text && result?.kind === "tokens") paint(text, result.tokens);
+  }, 150);
+}
+
+/** Colour the editor from Pygments' tokens: spans this page builds, the texts as text. */
+function paint(text, tokens) {
+  // Tokens that are not exactly the code (a rewritten highlighter) are refused: the text stays plain.
+  const exact = Array.isArray(tokens) && tokens.every((token) => typeof token?.[1] === "string");
+  if (!exact || tokens.map((token) => token[1]).join("") !== text) {
+    highlight.dataset.highlighted = "refused";
+    return;
+  }
+  highlight.dataset.highlighted = "coloured";
+  const spans = tokens.map(([kind, piece]) => {
+    if (!/^[a-z0-9]{1,4}$/.test(kind)) return piece;
+    const span = document.createElement("span");
+    span.className = kind;
+    span.textContent = piece;
+    return span;
+  });
+  highlight.replaceChildren(...spans, "\n");
+}
+
+const MISBEHAVED =
+  "Stopped: your code sent this page a message of its own. The lab took no notice and stopped that Python: the next Send runs in a fresh one.";
+const STOPPED = "Stopped after 5 s: your code ran too long (an endless loop?). The lab stopped that Python: the next Send runs in a fresh one.";
+
+/** Run the code against one request; a run that does not answer in 5 s is stopped, Python replaced. */
+async function runCode(request) {
+  const sandbox = active;
+  try {
+    await sandbox.ready;
+  } catch {
+    return { kind: sandbox.state === "retired" ? "misbehaved" : "unavailable" };
+  }
+  status.textContent = "Running your code…";
+  let timer;
+  const timeout = new Promise((resolve) => {
+    timer = setTimeout(() => resolve({ stopped: true }), RUN_LIMIT_MS);
+  });
+  const outcome = await Promise.race([sandbox.ask({ type: "run", code: code.value, request }), timeout]);
+  clearTimeout(timer);
+  if (outcome.stopped) {
+    if (active === sandbox) replaceActive({ kind: "stopped" });
+    return { kind: "stopped" };
+  }
+  const result = answerFrom(outcome.result);
+  if (["memory", "crashed", "misbehaved"].includes(result.kind) && active === sandbox) replaceActive(result);
+  if (active === sandbox) status.textContent = "Python is ready: edit the code and press Send.";
+  return { ...result, durationMs: Number(outcome.durationMs) || 0 };
+}
+
+/** What the sandbox answered, as plain data of the expected shapes: nothing else gets through. */
+function answerFrom(raw) {
+  const text = (value) => (typeof value === "string" ? value : "");
+  const line = (value) => (Number.isInteger(value) && value > 0 ? value : null);
+  const kind = text(raw?.kind);
+  if (kind === "answer") {
+    const headers = Array.isArray(raw.headers)
+      ? raw.headers.filter((pair) => Array.isArray(pair) && pair.length === 2).map(([n, v]) => [text(n), text(v)])
+      : [];
+    const e = raw.explanation && typeof raw.explanation === "object" ? raw.explanation : null;
+    const explanation = e && Object.fromEntries(
+      Object.entries(e)
+        .filter(([name]) => name !== "source_html")
+        .map(([name, value]) => [name, typeof value === "number" || typeof value === "boolean" ? value : value == null ? null : text(value)]),
+    );
+    return {
+      kind,
+      status: Number.isInteger(raw.status) ? raw.status : 0,
+      statusText: text(raw.statusText),
+      headers,
+      body: text(raw.body),
+      explanation,
+      serverLog: text(raw.serverLog),
+      notes: Array.isArray(raw.notes) ? raw.notes.map(text) : [],
+    };
+  }
+  if (kind === "syntax_error" || kind === "error") {
+    return { kind, line: line(raw.line), column: line(raw.column), message: text(raw.message) };
+  }
+  if (["memory", "crashed", "misbehaved", "stopped", "unavailable"].includes(kind)) {
+    return { kind, message: text(raw?.message) };
+  }
+  return { kind: "misbehaved" };
+}
+
+// -- Sending --------------------------------------------------------------------------------------
+
+function describe(form) {
+  return buildRequest({
+    method: control(form, "method").value,
+    encoding: control(form, "encoding").value,
+    path: form.dataset.path,
+    fields: chosenFields(form),
+  });
+}
+
+/** Say that the learner's code gave no answer, and why: in the Response, by the editor, in the line. */
+function showMistake(message, line) {
+  codeError.hidden = false;
+  codeError.textContent = message;
+  markLine(line, "mistake");
+  showFailure(views.response, new Error(message));
+  part(views.response, "placeholder").textContent = `No answer: ${message}`;
+  clearExplanation(views.explanation, "Your code did not answer, so there is nothing to explain.");
+}
+
+const NO_ANSWER = {
+  stopped: () => STOPPED,
+  misbehaved: () => MISBEHAVED,
+  memory: () =>
+    `Stopped: your code asked for more than ${layout.dataset.memoryCeiling} MiB, the lab's memory ceiling. The next Send runs in a fresh Python.`,
+  crashed: (result) => `Python itself failed while running your code (${result.message}). The next Send runs in a fresh Python.`,
+  unavailable: () => "Python is not available in this page: run make lab, then reload.",
+};
+
+function show(result) {
+  codeError.hidden = true;
+  serverLog.hidden = true;
+  // A comparison belongs to the code it was made with, and to an answer.
+  if (code.value !== comparedCode || result.kind !== "answer") compareView.hidden = true;
+  if (NO_ANSWER[result.kind]) {
+    showMistake(NO_ANSWER[result.kind](result), null);
+    return;
+  }
+  if (result.kind === "syntax_error") {
+    showMistake(`SyntaxError on line ${result.line}: ${result.message}. Your code could not run, so no request reached it.`, result.line);
+    return;
+  }
+  if (result.kind === "error") {
+    showMistake(result.message, result.line);
+    return;
+  }
+  const body = result.body ?? "";
+  showResponse(views.response, {
+    status: result.status,
+    statusText: result.statusText,
+    version: "",
+    headers: result.headers,
+    body,
+    bodyBytes: new TextEncoder().encode(body).byteLength,
+    transferBytes: null,
+    durationMs: result.durationMs,
+    note: result.notes?.length ? result.notes.join(" ") : null,
+  });
+  if (result.serverLog) {
+    serverLog.hidden = false;
+    part(serverLog, "log").textContent = result.serverLog;
+  }
+  if (result.explanation) {
+    showExplanation(views.explanation, { response: { status: result.status }, explanation: result.explanation });
+    part(views.explanation, "source-caption").textContent = "The view is your code, in the editor: its deciding line is marked there.";
+    markLine(result.explanation.source_file === "app.py" ? result.explanation.line_number : null);
+  } else {
+    clearExplanation(views.explanation, "Your code answered, but no view of it ran: nothing to explain.");
+  }
+}
+
+const SAME_REQUEST_NOTE =
+  "These commands send the same request to this server, where the tutorial's unchanged code answers: not your code, which runs only in this browser.";
+
+/** The Response says what is happening until the answer comes. */
+function showWaiting() {
+  const message =
+    active?.state === "ready"
+      ? "Running your code… (stopped after 5 s if it does not answer)"
+      : "Python is still loading: your code runs as soon as it is ready.";
+  part(views.response, "placeholder").hidden = false;
+  part(views.response, "answer").hidden = true;
+  part(views.response, "placeholder").textContent = message;
+  delete views.response.dataset.status;
+  clearExplanation(views.explanation, "Waiting for your code's answer…");
+}
+
+/** Show what the form sends: to your code in this browser, so the request line has no host. */
+function showSent(request) {
+  showRequest(views.request, { ...request, url: request.path, origin: SAME_REQUEST_NOTE });
+}
+
+async function send(form) {
+  const request = describe(form);
+  linkWarning.hidden = true;
+  showSent(request);
+  showWaiting();
+  views.response.setAttribute("aria-busy", "true");
+  performance.mark("lab:send");
+  const sent = code.value;
+  const [result, link] = await Promise.all([
+    runCode({ path: request.path, method: request.method, headers: request.headers, body: request.body }),
+    linkFor(sent),
+  ]);
+  // The history entry is there before the answer is on screen: Back right after it goes to the
+  // previous send, never to an entry this one has not pushed yet.
+  history.pushState({ form: form.id, code: sent, result, sent: true }, "", link);
+  show(result);
+  revealAnswer(views.response); // on a phone the answer is a screen or two below the form
+  requestAnimationFrame(() => performance.measure("lab:send-to-answer", "lab:send"));
+  views.response.removeAttribute("aria-busy");
+}
+
+// -- Compare with the server: the same request to the tutorial's unchanged code --------------------
+
+let comparedCode = null;
+
+function summary(status, statusText, headers, body) {
+  return [`${status} ${statusText}`, ...headers.map(([n, v]) => `${n}: ${v}`), "", body].join("\n");
+}
+
+async function compare(form) {
+  const request = describe(form);
+  showSent(request);
+  showWaiting();
+  const serverPath = listing.value === "make_response" ? `/make_response${form.dataset.path}` : form.dataset.path;
+  const [mine, theirs] = await Promise.all([
+    runCode({ path: request.path, method: request.method, headers: request.headers, body: request.body }),
+    sendRequest({ ...request, url: `${location.origin}${serverPath}${request.path.slice(form.dataset.path.length)}` }),
+  ]);
+  comparedCode = code.value;
+  show(mine); // the Response, the explanation and the editor's marks: your code's side
+  compareView.hidden = false;
+  const differences = [];
+  if (mine.kind !== "answer") {
+    differences.push("Your code did not answer (the Response and the editor say why); the server did.");
+    part(compareView, "mine").textContent = mine.message ?? "(no answer)";
+  } else {
+    const myHeaders = mine.headers
+      .map(([n, v]) => [n.toLowerCase(), v])
+      .filter(([n]) => !["date", "server", "connection"].includes(n));
+    const theirHeaders = theirs.headers.filter(([n]) => !["date", "server", "connection"].includes(n));
+    part(compareView, "mine").textContent = summary(mine.status, mine.statusText, myHeaders, mine.body);
+    if (mine.status !== theirs.status) differences.push(`Status: ${mine.status} from your code, ${theirs.status} from the server.`);
+    if (mine.body !== theirs.body) differences.push("Body: your code's differs from the server's.");
+    const key = (headers) => headers.map(([n, v]) => `${n}: ${v}`).sort().join("\n");
+    if (key(myHeaders) !== key(theirHeaders)) differences.push("Headers: not the same (Date and Server aside).");
+  }
+  const shownHeaders = theirs.headers.filter(([n]) => !["date", "server", "connection"].includes(n.toLowerCase()));
+  part(compareView, "server").textContent = summary(theirs.status, theirs.statusText, shownHeaders, theirs.body);
+  const list = part(compareView, "differences");
+  list.replaceChildren(
+    ...(differences.length ? differences : ["The same answer: your code and the server's agree."]).map((text) => {
+      const item = document.createElement("li");
+      setRichText(item, text);
+      return item;
+    }),
+  );
+  compareView.scrollIntoView({ block: "nearest" });
+}
+
+// -- Share and history: the code lives in the URL, compressed -------------------------------------
+
+async function squeeze(text) {
+  const stream = new Blob([text]).stream().pipeThrough(new CompressionStream("deflate-raw"));
+  const bytes = new Uint8Array(await new Response(stream).arrayBuffer());
+  return btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+}
+
+class LinkTooLarge extends Error {}
+
+/** The code of a #code= link: decoding stops at the lab's limit, so a small link cannot inflate. */
+async function unsqueeze(packed) {
+  if (packed.length > MAX_PACKED_CHARACTERS) throw new LinkTooLarge();
+  const binary = atob(packed.replaceAll("-", "+").replaceAll("_", "/"));
+  const bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0));
+  const reader = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate-raw")).getReader();
+  const chunks = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_LINK_BYTES) {
+      reader.cancel();
+      throw new LinkTooLarge();
+    }
+    chunks.push(value);
+  }
+  return new TextDecoder("utf-8", { fatal: true }).decode(await new Blob(chunks).arrayBuffer());
+}
+
+async function linkFor(text) {
+  return text === listings[listing.value] ? `${location.pathname}?listing=${listing.value}` : `${location.pathname}?listing=${listing.value}#code=${await squeeze(text)}`;
+}
+
+let restoring = 0;
+
+/** Show the code of the page's URL (the listing, or a #code= link); the latest call wins. */
+async function restore() {
+  const mine = ++restoring;
+  const params = new URLSearchParams(location.search);
+  if (listings[params.get("listing")]) listing.value = params.get("listing");
+  const packed = location.hash.startsWith("#code=") ? location.hash.slice(6) : null;
+  linkWarning.hidden = true;
+  try {
+    const text = packed ? await unsqueeze(packed) : listings[listing.value];
+    if (mine !== restoring) return false;
+    setCode(text);
+    // Code somebody else wrote: say so until the learner edits it or sends it.
+    linkWarning.hidden = !packed || text === listings[listing.value] || history.state?.sent;
+  } catch (error) {
+    if (mine !== restoring) return false;
+    setCode(listings[listing.value]);
+    linkError.hidden = false;
+    linkError.textContent =
+      error instanceof LinkTooLarge
+        ? `This link's code is over ${MAX_LINK_BYTES / 1024} KB, the lab's limit for one file: it was not opened. Here is the tutorial's code.`
+        : "This link's code could not be read: here is the tutorial's code.";
+  }
+  return true;
+}
+
+window.addEventListener("popstate", async (event) => {
+  const state = event.state;
+  if (!(await restore())) return;
+  shownListing = listing.value;
+  if (state?.result) {
+    show(state.result);
+  } else {
+    // Back to before anything was sent: no answer of later code may stay beside this code.
+    codeError.hidden = true;
+    serverLog.hidden = true;
+    compareView.hidden = true;
+    markLine(null);
+    showFailure(views.response, new Error(""));
+    part(views.response, "placeholder").textContent = "Press Send: your code's answer appears here.";
+    clearExplanation(views.explanation, "Press Send: the same explainer as the server's says which line of your code decided the answer.");
+  }
+});
+
+// -- Wiring ---------------------------------------------------------------------------------------
+
+for (const form of forms) {
+  enableToggles(form);
+  const target = form.querySelector('[data-part="target"]');
+  form.addEventListener("change", () => {
+    target.textContent = `${control(form, "method").value} ${form.dataset.path}`;
+  });
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    send(form);
+  });
+  form.querySelector("[data-compare]").addEventListener("click", () => compare(form));
+}
+document.addEventListener("keydown", (event) => {
+  if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+    event.preventDefault();
+    const form = event.target.closest?.("[data-lab-form]") ?? forms[forms.length - 1];
+    send(form);
+  }
+});
+let shownListing = listing.value;
+listing.addEventListener("change", async () => {
+  const edited = code.value !== listings[shownListing];
+  const choice = listing.options[listing.selectedIndex].text;
+  if (edited && !confirm(`Switch to the ${choice.toLowerCase()}? Your edits to app.py will be lost.`)) {
+    listing.value = shownListing;
+    return;
+  }
+  shownListing = listing.value;
+  setCode(listings[listing.value]);
+  history.pushState(null, "", await linkFor(code.value));
+});
+document.querySelector("[data-reset]").addEventListener("click", async () => {
+  setCode(listings[listing.value]);
+  linkWarning.hidden = true;
+  // A fresh Python too: nothing an earlier file changed in this one stays.
+  if (active?.state === "ready" && spare) replaceActive({ kind: "reset" });
+  history.pushState(null, "", await linkFor(code.value));
+});
+enableCopy(views.request);
+views.explanation.classList.add("lab-source-hidden");
+startPython(); // first: Python loads while the page restores the code from its link
+await restore();
+shownListing = listing.value;

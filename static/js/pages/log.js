@@ -1,0 +1,186 @@
+// The live log: exchanges pushed by Server-Sent Events, newest first, filterable, each one openable.
+
+import { exchangeDetail } from "../lib/api.js";
+import { pageViews } from "../components/flow.js";
+import { showExplanation } from "../components/explanation-view.js";
+import { LiveFeed } from "../lib/live-feed.js";
+import { answerFromRecord, requestFromRecord } from "../components/record-view.js";
+import { showRequest } from "../components/request-view.js";
+import { showResponse, statusClass } from "../components/response-view.js";
+
+const intro = document.querySelector("[data-stream]");
+const list = document.querySelector("[data-log]");
+const connection = document.querySelector("[data-connection]");
+const pathFilter = document.querySelector('[data-filter="path"]');
+const classFilter = document.querySelector('[data-filter="class"]');
+const views = pageViews();
+const shown = new Set();
+const MAX_ENTRIES = 500;
+
+function matches(item) {
+  const path = pathFilter.value;
+  const cls = classFilter.value;
+  const pathOk = !path || (path.endsWith("/") ? item.dataset.path.startsWith(path) : item.dataset.path === path);
+  return pathOk && (!cls || item.dataset.status.startsWith(cls));
+}
+
+function entryItem(exchange) {
+  const item = document.createElement("li");
+  item.dataset.path = exchange.request.path;
+  item.dataset.status = String(exchange.response.status);
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "log-entry";
+  const time = new Date(exchange.time).toLocaleTimeString("en-GB");
+  const cls = statusClass(exchange.response.status);
+  const span = (name, text) => {
+    const element = document.createElement("span");
+    element.className = name;
+    element.textContent = text;
+    return element;
+  };
+  // What was asked (and when, and how long it took) on the first line, the answer on the second.
+  const asked = span("asked", "");
+  asked.append(
+    span("method", exchange.request.method),
+    span("path", exchange.request.path),
+    span("duration", `${exchange.duration_ms.toFixed(1)} ms`),
+    span("time", time),
+    span("client", exchange.client),
+  );
+  button.append(asked, span(`status status-${cls.key}`, exchange.response.status_line));
+  button.addEventListener("click", () => openExchange(exchange));
+  item.append(button);
+  item.hidden = !matches(item);
+  return item;
+}
+
+function add(exchange) {
+  if (shown.has(exchange.id)) return;
+  shown.add(exchange.id);
+  list.prepend(entryItem(exchange));
+  while (list.children.length > MAX_ENTRIES) list.lastElementChild.remove();
+}
+
+const harLink = document.querySelector("[data-har]");
+const exchangeHar = document.querySelector("[data-exchange-har]");
+
+/** The Download HAR link exports what the filters show: the whole log, or a path, or a class. */
+function updateHarLink() {
+  const url = new URL(harLink.href);
+  url.search = "";
+  if (pathFilter.value) url.searchParams.set("path", pathFilter.value);
+  if (classFilter.value) url.searchParams.set("class", classFilter.value);
+  harLink.href = url.pathname + url.search;
+}
+
+async function openExchange(exchange) {
+  exchangeHar.href = `${intro.dataset.api}/${exchange.id}.har`;
+  exchangeHar.closest("[data-exchange-har-box]").hidden = false;
+  showRequest(views.request, requestFromRecord(exchange));
+  showResponse(views.response, answerFromRecord(exchange));
+  try {
+    showExplanation(views.explanation, await exchangeDetail(exchange.id));
+  } catch {
+    showExplanation(views.explanation, exchange);
+  }
+}
+
+// The newest exchange the teacher's Clear emptied: one of them still arriving (a stream's backlog,
+// another tab) never comes back.
+let clearedThrough = 0;
+
+function onFeed(message) {
+  if (message.type === "exchange" && message.exchange.id > clearedThrough) add(message.exchange);
+  else if (message.type === "status") connection.textContent = message.text;
+  else if (message.type === "gap") {
+    connection.textContent = `Live (${message.count} exchanges left the log before they could be shown)`;
+  } else if (message.type === "cleared") {
+    clearedThrough = Math.max(clearedThrough, Number(message.through) || 0);
+    list.replaceChildren();
+    shown.clear();
+  }
+}
+
+/** Open the feed: one per browser, shared by its tabs through a SharedWorker where there is one. */
+function openFeed() {
+  const start = { type: "start", streamUrl: intro.dataset.stream, apiUrl: intro.dataset.api };
+  if (!("SharedWorker" in window)) {
+    new LiveFeed({ ...start, emit: onFeed }).start();
+    return () => {};
+  }
+  const worker = new SharedWorker(intro.dataset.worker, { type: "module", name: "live-log" });
+  worker.port.addEventListener("message", ({ data }) => onFeed(data));
+  worker.port.start();
+  worker.port.postMessage(start);
+  addEventListener("pagehide", () => worker.port.postMessage({ type: "bye" }));
+  return (message) => worker.port.postMessage(message);
+}
+
+for (const filter of [pathFilter, classFilter]) {
+  filter.addEventListener("change", () => {
+    for (const item of list.children) item.hidden = !matches(item);
+    updateHarLink();
+  });
+}
+
+const tellOtherTabs = openFeed();
+
+async function teacherPost(url) {
+  const token = document.querySelector('meta[name="csrf-token"]').content;
+  return fetch(url, { method: "POST", headers: { "X-CSRFToken": token } });
+}
+
+document.querySelector("[data-clear-button]")?.addEventListener("click", async () => {
+  const response = await teacherPost(intro.dataset.clear);
+  if (!response.ok) return;
+  const cleared = { type: "cleared", through: Number(response.headers.get("X-Cleared-Through")) || 0 };
+  onFeed(cleared);
+  tellOtherTabs(cleared);
+});
+
+document.querySelector("[data-reset-predictions]")?.addEventListener("click", async () => {
+  if ((await teacherPost(intro.dataset.resetPredictions)).ok) {
+    document.querySelector("[data-predictions] tbody").replaceChildren();
+  }
+});
+
+// "How the class predicted" follows the class: the tally is read again every few seconds.
+const predictionsTable = document.querySelector("[data-predictions]");
+
+function predictionRow(row) {
+  const tr = document.createElement("tr");
+  const predicted = Object.entries(row.predicted).map(([code, n]) => `${code} × ${n}`).join(", ");
+  const cells = [row.shape, String(row.actual), `${row.right} of ${row.count}`, predicted];
+  cells.forEach((text, index) => {
+    const td = document.createElement("td");
+    if (index === 0) {
+      const code = document.createElement("code");
+      code.textContent = text;
+      td.append(code);
+    } else {
+      td.textContent = text;
+    }
+    tr.append(td);
+  });
+  return tr;
+}
+
+async function refreshPredictions() {
+  try {
+    const response = await fetch(predictionsTable.dataset.url, { cache: "no-store" });
+    if (!response.ok) return;
+    const rows = await response.json();
+    if (rows.length) predictionsTable.tBodies[0].replaceChildren(...rows.map(predictionRow));
+  } catch {
+    // The next round tries again.
+  }
+}
+setInterval(refreshPredictions, 3000);
+
+const joinDialog = document.querySelector("[data-join-dialog]");
+document.querySelector("[data-join-open]").addEventListener("click", () => joinDialog.showModal());
+
+document.querySelector("[data-show-clients]")?.addEventListener("change", (event) => {
+  list.classList.toggle("show-clients", event.target.checked);
+});

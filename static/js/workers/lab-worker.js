@@ -1,0 +1,183 @@
+// The code lab's Python: Pyodide in a Web Worker of the lab's sandbox frame (an opaque origin: see
+// static/js/workers/lab-sandbox.js). The learner's file runs here, and is hostile until shown otherwise:
+//
+// - Everything this script needs after the learner's code has run is captured before it loads, so
+//   code that replaces a global (postMessage, JSON, Atomics) cannot change what this script does.
+// - After each answer the worker blocks on Atomics.wait until the next request: the learner's timers,
+//   intervals and handlers never get a turn, so a run ends with its answer.
+// - WebAssembly memory may not grow past the page's ceiling: an allocation past it fails, Python
+//   raises MemoryError, and the run is reported as stopped, in one sentence.
+
+const post = self.postMessage.bind(self);
+const toText = String;
+const wait = Atomics.wait;
+const store = Atomics.store;
+const parse = JSON.parse;
+const apply = Reflect.apply;
+const now = performance.now.bind(performance);
+const decoder = new TextDecoder();
+const decode = decoder.decode.bind(decoder);
+const slice = Uint8Array.prototype.slice;
+const bufferOf = Object.getOwnPropertyDescriptor(WebAssembly.Memory.prototype, "buffer").get;
+const byteLengthOf = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, "byteLength").get;
+const grow = WebAssembly.Memory.prototype.grow;
+const WASM_PAGE = 65536;
+
+let runtime = null;
+let pyodide = null;
+let nonce = null;
+let ceiling = Infinity;
+let ceilingReached = false;
+
+// The memory ceiling, fixed for the worker's life: not writable, not configurable.
+Object.defineProperty(WebAssembly.Memory.prototype, "grow", {
+  value: function growWithinCeiling(pages) {
+    const size = apply(byteLengthOf, apply(bufferOf, this, []), []);
+    if (size + pages * WASM_PAGE > ceiling) {
+      ceilingReached = true;
+      throw new RangeError("the code lab's memory ceiling");
+    }
+    return apply(grow, this, [pages]);
+  },
+  writable: false,
+  configurable: false,
+});
+
+function send(message) {
+  post({ ...message, nonce });
+}
+
+const timings = {};
+const since = now();
+const lap = (name) => {
+  timings[name] = Math.round(now() - since);
+};
+
+/** A module from the page's files, imported from a blob: URL (this sandbox fetches nothing). */
+async function importFrom(files, url) {
+  return import(URL.createObjectURL(new Blob([files.get(url)], { type: "text/javascript" })));
+}
+
+async function load(config, files) {
+  send({ type: "progress", step: "starting" });
+  // Pyodide asks for its files by URL while it starts: answered from the page's files, nothing else.
+  const network = self.fetch;
+  const types = { wasm: "application/wasm", json: "application/json" };
+  self.fetch = async (resource) => {
+    const url = String(resource instanceof Request ? resource.url : resource);
+    if (!files.has(url)) throw new TypeError(`The code lab's sandbox has no ${url}`);
+    const kind = types[url.split(".").pop()] ?? "application/octet-stream";
+    return new Response(files.get(url), { headers: { "Content-Type": kind } });
+  };
+  try {
+    const { loadPyodide } = await importFrom(files, `${config.indexURL}pyodide.mjs`);
+    const createPyodideModule = (await importFrom(files, `${config.indexURL}pyodide.asm.mjs`)).default;
+    pyodide = await loadPyodide({ indexURL: config.indexURL, packages: [], createPyodideModule });
+  } finally {
+    self.fetch = network;
+  }
+  lap("pyodide");
+  send({ type: "progress", step: "importing" });
+  for (const url of config.wheels) pyodide.unpackArchive(files.get(url), "wheel");
+  // The playground's own recorder and explainer, as a package of their own.
+  const root = "/home/pyodide/lab-python/playground";
+  const decoder = new TextDecoder();
+  for (const [name, url] of Object.entries(config.sources)) {
+    const path = `${root}/${name}`;
+    pyodide.FS.mkdirTree(path.slice(0, path.lastIndexOf("/")));
+    pyodide.FS.writeFile(path, decoder.decode(files.get(url)));
+  }
+  for (const folder of new Set(Object.keys(config.sources).map((name) => name.split("/").slice(0, -1)))) {
+    // Each folder of the package is a package, even where the lab loads none of its __init__.py.
+    for (let depth = 0; depth <= folder.length; depth += 1) {
+      const init = [root, ...folder.slice(0, depth), "__init__.py"].join("/");
+      if (!pyodide.FS.analyzePath(init).exists) pyodide.FS.writeFile(init, "");
+    }
+  }
+  lap("wheels");
+  pyodide.runPython("import sys; sys.path.insert(0, '/home/pyodide/lab-python')");
+  runtime = pyodide.pyimport("playground.lab.runtime");
+  lap("imported");
+  ceiling = config.memoryCeiling;
+}
+
+/** Send the tutorial's own file one request before the learner's first: Flask's test client and
+ *  its modules are imported now, so the first Send answers as fast as the next. */
+function warmUp() {
+  try {
+    toJs(runtime.warm_up());
+  } catch {
+    // A warm-up that fails leaves the first Send slower, nothing worse.
+  }
+  lap("warm");
+}
+
+function toJs(proxy) {
+  const value = proxy.toJs({ dict_converter: Object.fromEntries, create_pyproxies: false });
+  proxy.destroy();
+  return value;
+}
+
+/** One request from the page: run the learner's file against it, or highlight the code. */
+function handle(message) {
+  ceilingReached = false;
+  let result;
+  try {
+    if (message.type === "run") {
+      result = toJs(runtime.run(message.code, pyodide.toPy(message.request)));
+    } else if (message.type === "highlight") {
+      result = { kind: "tokens", tokens: toJs(runtime.highlight_tokens(message.code)) };
+    } else {
+      result = { kind: "error", message: "The lab was asked for something it does not do." };
+    }
+  } catch (error) {
+    result = { kind: "crashed", message: toText(error?.message ?? error) };
+  }
+  return ceilingReached ? { kind: "memory" } : result;
+}
+
+/** Answer the page's requests, one at a time, and block in between: nothing else ever runs here. */
+function serve(control, bytes) {
+  for (;;) {
+    // Whatever the learner's code replaced or threw, the loop goes on: leaving it would let the
+    // event loop run what the code left behind.
+    try {
+      apply(wait, Atomics, [control, 0, 0]);
+      let message = null;
+      let answer;
+      const started = now();
+      try {
+        const length = control[1];
+        const copy = apply(slice, bytes, [0, length]);
+        apply(store, Atomics, [control, 0, 0]);
+        message = parse(decode(copy));
+        answer = handle(message);
+      } catch (error) {
+        apply(store, Atomics, [control, 0, 0]);
+        answer = { kind: "crashed", message: "The lab could not read the request." };
+      }
+      const id = message?.id ?? null;
+      try {
+        post({ type: "answer", id, result: answer, durationMs: now() - started, nonce });
+      } catch {
+        post({ type: "answer", id, result: { kind: "crashed", message: "Your code's answer could not be passed to the page." }, nonce });
+      }
+    } catch {
+      // Nothing to do but wait for the next request; the page stops a run that never answers.
+    }
+  }
+}
+
+self.addEventListener("message", async ({ data }) => {
+  if (data?.type !== "load" || nonce !== null) return;
+  nonce = data.nonce;
+  try {
+    await load(data.config, data.files);
+  } catch (error) {
+    send({ type: "failed", message: String(error?.message ?? error) });
+    return;
+  }
+  warmUp();
+  send({ type: "ready", timings });
+  serve(new Int32Array(data.shared, 0, 2), new Uint8Array(data.shared, 8));
+});
