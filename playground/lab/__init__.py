@@ -52,6 +52,9 @@ PYTHON_SOURCES = (
     "stores/memory.py",
     "lab/runtime.py",
     "lab/challenges.py",
+    "lab/listings/__init__.py",
+    "lab/listings/tuple_listing.py",
+    "lab/listings/make_response_listing.py",
 )
 IMMUTABLE = 365 * 24 * 3600
 # What a shared link may hold, in bytes of code: one Flask file is far smaller. The page stops

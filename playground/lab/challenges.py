@@ -30,6 +30,8 @@ from urllib.parse import unquote, urlencode, urljoin, urlsplit
 from flask import Flask, got_request_exception
 from werkzeug.http import parse_date
 
+from .listings import listing_code
+
 FILENAME = "app.py"
 """The learner's file, as tracebacks and the explainer name it (the runtime's name too)."""
 BODY_EXCERPT = 500
@@ -38,54 +40,10 @@ BODY_EXCERPT = 500
 
 # -- The tutorial's listings and the files the challenges start from --------------------------------
 
-TUTORIAL = """from flask import Flask, make_response, request
-
-app = Flask(__name__)
-
-
-@app.route("/userDetails", methods=["GET", "POST"])
-def user_details():
-    if request.method == "POST":
-        username = request.form.get("username")
-        firstname = request.form.get("firstname")
-        lastname = request.form["lastname"]
-        return "Success", 201
-
-
-@app.route("/userSignUp", methods=["POST"])
-def sign_up():
-    if request.method == "POST":
-        username = request.form.get("username")
-        password = request.form.get("password")
-        return "Success", 200, {"Access-Control-Allow-Origin": "*"}
-"""
-"""The tutorial's first listing, as the lab shows it (listings/tuple_listing.py; a test keeps them equal)."""
-
-MAKE_RESPONSE_TUTORIAL = """from flask import Flask, make_response, request
-
-app = Flask(__name__)
-
-
-@app.route("/userDetails", methods=["GET", "POST"])
-def user_details():
-    if request.method == "POST":
-        username = request.form.get("username")
-        firstname = request.form.get("firstname")
-        lastname = request.form["lastname"]
-        response = make_response("<h1>Success</h1>", 201)
-        return response
-
-
-@app.route("/userSignUp", methods=["POST"])
-def sign_up():
-    if request.method == "POST":
-        username = request.form.get("username")
-        password = request.form.get("password")
-        response = make_response("<h1>Success</h1>")
-        response.status_code = 200
-        return response
-"""
-"""The tutorial's second listing (listings/make_response_listing.py)."""
+TUTORIAL = listing_code("tuple")
+"""The tutorial's first listing, as the lab shows it."""
+MAKE_RESPONSE_TUTORIAL = listing_code("make_response")
+"""The tutorial's second listing."""
 
 USERS = """from flask import Flask, jsonify, make_response, request
 
