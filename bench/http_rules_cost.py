@@ -10,7 +10,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from playground import create_app
-from playground.http_rules import review_exchange
+from playground.recording.rules import review_exchange
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
