@@ -111,5 +111,5 @@ format: $(VENV)/.installed-dev ## ruff format and ruff check --fix
 clean: ## remove the virtualenv and caches
 	rm -rf $(VENV) .pytest_cache test-results
 
-screenshots: $(VENV)/.installed-dev browser ## regenerate the README's pictures in docs/screenshots
+screenshots: $(VENV)/.installed-dev browser ## regenerate the docs' pictures in docs/screenshots
 	PLAYGROUND_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest e2e/test_screenshots.py e2e/test_layout.py -q

@@ -1,5 +1,5 @@
 """gunicorn's settings for hosting the playground for a school (gunicorn reads this file from the
-directory it starts in). See "Host it for a school" in the README.
+directory it starts in). See docs/HOSTING.md.
 
     FLASK_REDIS_URL=redis://127.0.0.1:6379/0 FLASK_SECRET_KEY=... \\
         gunicorn -w 4 -b 0.0.0.0:8000 'playground:create_app()'

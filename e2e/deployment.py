@@ -1,5 +1,5 @@
 """The school deployment, for real: gunicorn with several workers, run from the repository root as
-the README says, sharing a log on a real redis-server. Requests go on fresh connections, so they
+docs/HOSTING.md says, sharing a log on a real redis-server. Requests go on fresh connections, so they
 land on whichever worker takes them, as a class's do."""
 
 import http.client
@@ -38,7 +38,7 @@ class Deployment:
             **self.settings,
         }
         env.pop("FLASK_TEACHER_KEY", None)
-        # Exactly the README's command (gunicorn.conf.py is read from the working directory).
+        # Exactly docs/HOSTING.md's command (gunicorn.conf.py is read from the working directory).
         command = [sys.executable, "-m", "gunicorn", "-w", str(self.workers), "-b", f"127.0.0.1:{self.port}"]
         self.process = subprocess.Popen(
             [*command, "playground:create_app()"],

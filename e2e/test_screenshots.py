@@ -1,4 +1,4 @@
-"""The README's pictures, taken after real exchanges. `make screenshots` saves them to docs/."""
+"""The docs' pictures, taken after real exchanges. `make screenshots` saves them to docs/."""
 
 import os
 import subprocess

@@ -148,7 +148,7 @@ def test_a_forwarded_address_counts_only_behind_the_proxies_configured(
 
 
 def _flask_run(*args: str, debug_env: bool = True) -> subprocess.Popen:
-    """`flask --app playground ...` as the README offers it, by default with FLASK_DEBUG=1 (so the
+    """`flask --app playground ...` as docs/HOSTING.md offers it, by default with FLASK_DEBUG=1 (so the
     reloader too: its child is in the same new session, and stopped with it)."""
     env = {**os.environ, "FLASK_DEBUG": "1"} if debug_env else dict(os.environ)
     env.pop("FLASK_RUN_HOST", None)

@@ -57,7 +57,7 @@ def announce(binds: Iterable[str], say: Callable[[str], None], workers: int) -> 
         if workers > 1:
             say(
                 f"Without FLASK_REDIS_URL each of the {workers} workers keeps a log of its own: the pages "
-                "will miss exchanges. Set FLASK_REDIS_URL (see 'Host it for a school' in the README)."
+                "will miss exchanges. Set FLASK_REDIS_URL (see docs/HOSTING.md)."
             )
         return
     from ..stores.redis_store import where
