@@ -149,3 +149,19 @@ def test_send_toggles_answer_to_the_keyboard(playground: HomePage, page: Page) -
     expect(toggle).not_to_be_checked()
     page.keyboard.press("Enter")
     expect(toggle).to_be_checked()
+
+
+def test_a_send_makes_the_endpoints_request_and_one_read(home: Page) -> None:
+    """One Send: the endpoint's request, then one read of the server's record that carries all the page
+    shows (the explanation, the view's highlighted source), never a read per exchange after it."""
+    playground = HomePage(home)
+    expect(home.get_by_role("region", name="Why this status")).to_contain_text("user_details")  # the view
+    sent: list[str] = []
+    home.on("request", lambda request: sent.append(request.url))
+    playground.user_details.fill(username="sam", firstname="john", lastname="king").send()
+    explanation = home.get_by_role("region", name="Why this status")
+    expect(explanation).to_contain_text('return "Success", 201')
+    expect(explanation.locator('[data-part="source"]')).to_contain_text("def user_details")
+    paths = [url.split("//", 1)[1].split("/", 1)[1] for url in sent]
+    assert paths[0] == "userDetails", paths
+    assert len(paths) == 2 and paths[1].startswith("api/exchanges?tag="), paths

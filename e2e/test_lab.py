@@ -95,6 +95,13 @@ def test_an_endless_loop_is_stopped_and_the_lab_answers_again_after_reset(lab: P
     )
     send_details(lab)
     expect(lab.get_by_role("alert").filter(has_text="Stopped after 5 s")).to_be_visible(timeout=20_000)
+    # The limit is 5 s, by the page's own clock: from the Send to the stop. Not less (a slow answer is
+    # not a loop), and well under the 15 s a wrong limit would take, however busy the machine.
+    waited = lab.evaluate(
+        "performance.getEntriesByName('lab:stopped').at(-1).startTime"
+        " - performance.getEntriesByName('lab:send').at(-1).startTime"
+    )
+    assert 5_000 <= waited < 10_000, waited
     lab.get_by_role("button", name="Reset code").click()
     expect(code_box(lab)).to_have_value(listing_code("tuple"))
     details(lab).get_by_role("button", name="Send").click()
@@ -144,3 +151,32 @@ def test_an_import_the_lab_lacks_is_named(lab: Page) -> None:
     code_box(lab).fill("import flask_sqlalchemy\n" + listing_code("tuple"))
     send_details(lab)
     expect(lab.get_by_role("alert").filter(has_text="No module named")).to_contain_text("flask_sqlalchemy")
+
+
+def test_the_editor_indents_with_tab_and_never_traps_the_keyboard(lab: Page) -> None:
+    code = code_box(lab)
+    code.click()
+    code.press("Control+Home")
+    code.press("Tab")
+    expect(code).to_have_value("    " + listing_code("tuple"))
+    code.press("Shift+Tab")
+    expect(code).to_have_value(listing_code("tuple"))
+    # A selection of several lines: Tab indents each, Shift+Tab takes it back; nothing is lost.
+    code.press("Control+Home")
+    code.press("Shift+ArrowDown")
+    code.press("Shift+ArrowDown")
+    code.press("Tab")
+    first, second, *rest = listing_code("tuple").split("\n")
+    expect(code).to_have_value("\n".join(["    " + first, second if not second else "    " + second, *rest]))
+    code.press("Shift+Tab")
+    expect(code).to_have_value(listing_code("tuple"))
+    # Esc, then Tab, moves on; Esc, then Shift+Tab, moves back.
+    code.press("Escape")
+    code.press("Tab")
+    expect(code).not_to_be_focused()
+    code.focus()
+    code.press("Escape")
+    code.press("Shift+Tab")
+    expect(code).not_to_be_focused()
+    expect(code).to_have_value(listing_code("tuple"))
+    expect(lab.get_by_text("press Esc, then Tab, to leave the editor")).to_be_visible()

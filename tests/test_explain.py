@@ -163,3 +163,20 @@ def test_the_source_of_each_view_can_be_read_before_sending(client: FlaskClient)
     make_response_view = client.get("/api/views/make_response.sign_up").json["source_html"]
     assert "status_code" in make_response_view and "status_code" not in tuple_view
     assert client.get("/api/views/pages.home").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("code", "name", "older"),
+    [
+        (413, "Content Too Large", "Request Entity Too Large"),
+        (422, "Unprocessable Content", "Unprocessable Entity"),
+    ],
+)
+def test_a_renamed_status_is_given_rfc_9110s_name_and_says_why_the_line_differs(
+    code: int, name: str, older: str
+) -> None:
+    from playground.recording.explain import status_facts
+
+    facts = status_facts(code)
+    assert facts["status_phrase"] == name
+    assert f"renamed it from {older}" in facts["status_description"]

@@ -39,7 +39,18 @@ def test_pyodide_is_served_from_this_server_and_cached_for_good(client: FlaskCli
     response = client.get(f"/lab/assets/{PYODIDE_VERSION}/pyodide/pyodide.mjs")
     assert response.status_code == 200
     assert "immutable" in response.headers["Cache-Control"]
-    assert client.get(f"/lab/assets/{PYODIDE_VERSION}/../../etc/passwd").status_code == 404
+
+
+
+@pytest.mark.parametrize("dots", ["..", "%2e%2e", "%2E%2E"])
+def test_no_asset_path_reaches_outside_the_cache(client: FlaskClient, dots: str) -> None:
+    # Enough steps up to reach / from the cache (and some to spare), so that a missing guard would
+    # serve /etc/passwd, not a 404 for a file that happens not to exist.
+    ups = "/".join([dots] * (len(cache_dir().parts) + 3))
+    for target in ("etc/passwd", "etc/hostname"):
+        response = client.get(f"/lab/assets/{PYODIDE_VERSION}/{ups}/{target}")
+        assert response.status_code == 404, target
+        assert b"root:" not in response.data
 
 
 def test_only_the_sandbox_may_compile_webassembly(client: FlaskClient) -> None:

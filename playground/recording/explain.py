@@ -69,6 +69,16 @@ def describe(code: int, headers: list[tuple[str, str]] | None = None) -> str:
     return description
 
 
+# RFC 9110 renamed these three; older names still travel in status lines (Werkzeug 3.1 sends
+# "422 UNPROCESSABLE ENTITY") and in older Pythons' http.HTTPStatus. The page gives RFC 9110's name
+# and says why the status line may differ.
+RFC_9110_NAMES = {
+    413: ("Content Too Large", "Request Entity Too Large"),
+    416: ("Range Not Satisfiable", "Requested Range Not Satisfiable"),
+    422: ("Unprocessable Content", "Unprocessable Entity"),
+}
+
+
 def status_facts(code: int, headers: list[tuple[str, str]] | None = None) -> dict[str, Any]:
     """The status class and what it means, and the code's name and description (for these headers)."""
     cls_name, cls_meaning = STATUS_CLASSES.get(code // 100, ("Unknown", "no class of HTTP defines this"))
@@ -78,6 +88,12 @@ def status_facts(code: int, headers: list[tuple[str, str]] | None = None) -> dic
     except ValueError:
         name, phrase = None, None
     description = describe(code, headers)
+    if code in RFC_9110_NAMES:
+        phrase, older = RFC_9110_NAMES[code]
+        description += (
+            f". RFC 9110 renamed it from {older}, the name many servers (Werkzeug among them) still send "
+            "in the status line: a client acts on the number, never on the words"
+        )
     return {
         "status_class": f"{code // 100}xx",
         "status_class_name": cls_name,

@@ -378,6 +378,7 @@ async function runCode(request) {
   const outcome = await Promise.race([sandbox.ask({ type: "run", code: code.value, request }), timeout]);
   clearTimeout(timer);
   if (outcome.stopped) {
+    performance.mark("lab:stopped"); // when the limit fired: e2e/test_lab.py checks it is 5 s
     if (active === sandbox) replaceActive({ kind: "stopped" });
     return { kind: "stopped" };
   }
