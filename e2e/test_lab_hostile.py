@@ -33,11 +33,15 @@ def link_for(code: str) -> str:
     return "/lab#code=" + base64.urlsafe_b64encode(packed).decode().rstrip("=")
 
 
-FOREVER = """ticks = []
+LEFTOVERS = """keep = []
+
+
+def tick():
+    js.postMessage("the leftover ran")
 
 
 def forever():
-    ticks.append(1)
+    tick()
     asyncio.get_event_loop().call_soon(forever)
 
 
@@ -180,69 +184,71 @@ def test_code_that_rewrites_the_highlighter_and_the_runtime_puts_only_text_in_th
     teacher_lab: Page,
 ) -> None:
     ready_again(teacher_lab)
+    # One run rewrites what answers it (the explainer, the status line) and what would colour the
+    # next edit (the highlighter).
     rewrite = with_view(
         """
 runtime = sys.modules["playground.lab.runtime"]
 runtime.highlight_tokens = lambda code: [["k", "<b id=pwned-token>x</b>"]]
-original = runtime.run
-def fake_run(code, request):
-    answer = original(code, request)
-    answer["statusText"] = "<i id=pwned-status>OK</i>"
-    answer["explanation"]["summary"] = "<img id=pwned-summary src=x>"
-    return answer
-runtime.run = fake_run
-return "rewritten", 201
+runtime.explain = lambda app, exchange: {"summary": "<img id=pwned-summary src=x>", "status_class": "<b>"}
+return "rewritten", "200 <i id=pwned-status>OK</i>"
 """,
         imports="import sys",
     )
-    run(teacher_lab, rewrite, expected="rewritten")
     run(teacher_lab, rewrite, expected="<i id=pwned-status>OK</i>")
     expect(teacher_lab.get_by_role("region", name="Why this status")).to_contain_text("<img id=pwned-summary")
+    # An edit asks for colours again: only a Python that ran no code of the learner's is asked.
+    expect(teacher_lab.locator("[data-lab-config]")).to_have_attribute("data-spare", "ready", timeout=LOADING)
     teacher_lab.get_by_role("textbox", name="Code").press("End")
-    teacher_lab.keyboard.type(" ")  # an edit asks for highlighting again: the rewritten one answers
-    expect(teacher_lab.locator("[data-highlight]")).to_have_attribute("data-highlighted", "refused")
+    teacher_lab.keyboard.type(" ")
+    expect(teacher_lab.locator("[data-highlight]")).to_have_attribute("data-highlighted", "coloured")
     for marker in ("pwned-token", "pwned-status", "pwned-summary"):
         expect(teacher_lab.locator(f"#{marker}")).to_have_count(0)
-    # Reset code starts a fresh Python: nothing the rewrite changed stays.
-    teacher_lab.get_by_role("button", name="Reset code").click()
-    ready_again(teacher_lab)
+    # Another file runs in a fresh Python: nothing the rewrite changed stays.
     run(teacher_lab, TUTORIAL, expected="201")
-    expect(teacher_lab.get_by_role("region", name="Response")).not_to_contain_text("pwned")
+    expect(teacher_lab.get_by_role("region", name="Why this status")).not_to_contain_text("pwned")
 
 
 @pytest.mark.parametrize(
     "leftover",
     [
-        "js.setInterval(create_proxy(lambda: ticks.append(1)), 1)",  # a timer
-        "js.setInterval(create_proxy(lambda: ticks.append(bytearray(10_000_000))), 1)",  # a memory grower
-        # a flood of messages to the page
-        "js.setInterval(create_proxy(lambda: (ticks.append(1), js.postMessage('x' * 100_000))), 0)",
+        "js.setInterval(create_proxy(tick), 1)",  # a timer
+        "js.setInterval(create_proxy(lambda: (keep.append(bytearray(10_000_000)), tick())), 1)",  # a grower
+        "js.setInterval(create_proxy(lambda: [tick() for _ in range(100)]), 0)",  # a flood of messages
         "asyncio.get_event_loop().call_soon(forever)",  # Python's own event loop
+        "js.Promise.resolve(0).then(create_proxy(lambda _: tick()))",  # a promise
     ],
-    ids=["interval", "memory-grower", "message-flood", "asyncio"],
+    ids=["interval", "memory-grower", "message-flood", "asyncio", "promise"],
 )
 def test_what_a_run_leaves_behind_never_runs(teacher_lab: Page, leftover: str) -> None:
     ready_again(teacher_lab)
     code = with_view(
-        f"{leftover}\nreturn f'ticks={{len(ticks)}}', 201",
+        f"{leftover}\nreturn 'left something behind', 201",
         imports="import asyncio\nimport js\nfrom pyodide.ffi import create_proxy",
-        setup=FOREVER,
+        setup=LEFTOVERS,
     )
-    run(teacher_lab, code, expected="ticks=0")
-    # The leftover's chance to run: if the sandbox went back to its event loop, a 1 ms interval would
-    # tick hundreds of times (or post, and be stopped) before the next answer.
+    run(teacher_lab, code, expected="left something behind")
+    # Each leftover posts a message whenever it runs; the page would stop its Python at the first and
+    # say so. Half a second is the leftover's chance: a 1 ms interval would run hundreds of times.
     teacher_lab.wait_for_timeout(500)
-    teacher_lab.get_by_role("form", name="User details").get_by_role("button", name="Send").click()
-    response = teacher_lab.get_by_role("region", name="Response")
-    expect(response).to_contain_text("201")
     expect(teacher_lab.get_by_role("alert").filter(has_text="message of its own")).to_be_hidden()
-    # Each send left one more interval; none of them has ticked.
-    expect(response).to_contain_text("ticks=0")
+    expect(teacher_lab.get_by_role("status").filter(has_text="Python is ready")).to_be_visible()
 
 
-def test_a_run_past_the_memory_ceiling_is_stopped_with_one_sentence(teacher_lab: Page) -> None:
+UNSET_CEILING = """
+# What a script run in the worker's global scope could reach: every name there, were the lab's own
+# names globals (the ceiling, the nonce, the functions that answer the page).
+script = "self.ceiling = Infinity; ceiling = Infinity; self.handle = () => ({});"
+js.importScripts(js.URL.createObjectURL(js.Blob.new(to_js([script]), to_js({"type": "text/javascript"}))))
+"""
+
+
+@pytest.mark.parametrize("unset", ["", UNSET_CEILING], ids=["plain", "after-resetting-its-globals"])
+def test_a_run_past_the_memory_ceiling_is_stopped_with_one_sentence(teacher_lab: Page, unset: str) -> None:
     ready_again(teacher_lab)
-    run(teacher_lab, with_view("kept = bytearray(1024 ** 3)\nreturn 'kept', 201"), expected="memory ceiling")
+    grow = f"{unset}\nkept = [bytearray(100 * 2 ** 20) for _ in range(15)]\nreturn 'kept', 201"
+    code = with_view(grow, imports="import js\nfrom pyodide.ffi import to_js")
+    run(teacher_lab, code, expected="memory ceiling")
     expect(teacher_lab.get_by_role("alert").filter(has_text="memory ceiling")).to_contain_text("512 MiB")
     ready_again(teacher_lab)
     run(teacher_lab, TUTORIAL, expected="201")
@@ -271,3 +277,56 @@ def test_a_link_just_under_the_limit_opens_and_says_where_it_came_from(page: Pag
     page.get_by_role("textbox", name="Code").press("End")
     page.keyboard.type("# read it")
     expect(note).to_be_hidden()
+
+
+def test_javascript_memory_the_code_keeps_goes_with_its_python(teacher_lab: Page) -> None:
+    # Beyond the WebAssembly ceiling's reach: JavaScript buffers the code makes through Pyodide's js
+    # module and keeps between sends. A Send runs in a fresh Python once the spare is ready, so what
+    # one run kept is gone with the Python it ran in.
+    grow = """
+keep = sys.modules.setdefault("kept_buffers", [])
+for _ in range(2):
+    keep.append(js.ArrayBuffer.new(256 * 2 ** 20))
+    js.Uint8Array.new(keep[-1]).fill(1)
+return f"holding {len(keep) * 256} MiB", 201
+"""
+    code = with_view(grow, imports="import sys\nimport js")
+    for _ in range(3):
+        ready_again(teacher_lab)
+        expect(teacher_lab.locator("[data-lab-config]")).to_have_attribute(
+            "data-spare", "ready", timeout=LOADING
+        )
+        run(teacher_lab, code, expected="holding")
+        expect(teacher_lab.get_by_role("region", name="Response")).to_contain_text("holding 512 MiB")
+
+
+def test_a_huge_answer_is_cut_before_it_reaches_the_page(teacher_lab: Page) -> None:
+    ready_again(teacher_lab)
+    run(teacher_lab, with_view('return "T0 " + "x" * 50_000_000, 200'), expected="first 1 MiB of the body")
+    expect(teacher_lab.get_by_role("region", name="Response")).to_contain_text("50,000,003 bytes of body")
+
+
+def test_code_that_rewrote_its_python_does_not_answer_for_the_next_file(teacher_lab: Page) -> None:
+    ready_again(teacher_lab)
+    rewrite = with_view(
+        """
+runtime = sys.modules["playground.lab.runtime"]
+original = runtime.run
+def lie(code, request):
+    answer = original(code, request)
+    answer["status"], answer["body"] = 418, "LIE"
+    answer["explanation"] = {}
+    return answer
+runtime.run = lie
+return "planted", 201
+""",
+        imports="import sys",
+    )
+    run(teacher_lab, rewrite, expected="planted")
+    # The same file again before a spare is ready runs where it ran: as it left it. An explanation
+    # with nothing in it is then shown as no explanation, never an error on the page.
+    teacher_lab.get_by_role("form", name="User details").get_by_role("button", name="Send").click()
+    expect(teacher_lab.get_by_role("region", name="Response")).not_to_have_attribute("aria-busy", "true")
+    # The learner types the tutorial's code back: another file, another (fresh) Python.
+    run(teacher_lab, TUTORIAL, expected="201")
+    expect(teacher_lab.get_by_role("region", name="Response")).not_to_contain_text("LIE")

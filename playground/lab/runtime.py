@@ -169,6 +169,7 @@ def _send(
         "statusText": response.status.partition(" ")[2],
         "headers": [list(pair) for pair in response.headers.items()],
         "body": response.get_data(as_text=True),
+        "bodyBytes": len(response.get_data()),
         "explanation": explanation,
         "serverLog": log.getvalue(),
         "notes": notes,

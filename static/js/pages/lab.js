@@ -194,6 +194,7 @@ class Sandbox {
     this.onProgress = onProgress;
     this.pending = new Map();
     this.state = "loading";
+    this.ranCode = null; // the learner's code this Python has run, if any
     this.ready = new Promise((resolve, reject) => {
       this.resolveReady = resolve;
       this.rejectReady = reject;
@@ -244,8 +245,10 @@ class Sandbox {
       this.pending.delete(data.id);
       resolve(data);
     } else if (this.state !== "retired") {
-      this.retire({ kind: "misbehaved" });
-      onMisbehaved(this);
+      // The frame's own report (the worker stopped for its memory), or a message nobody asked for.
+      const kind = type === "misbehaved" && data.reason === "memory" ? "memory" : "misbehaved";
+      this.retire({ kind });
+      onMisbehaved(this, kind);
     }
   }
 
@@ -294,7 +297,10 @@ function activate(sandbox) {
       status.textContent = "Python is ready: edit the code and press Send.";
       progress.hidden = true;
       requestHighlight();
-      spare ??= new Sandbox(null); // warm, for the next stop or Reset
+      spare ??= new Sandbox(null); // warm, for the next Send, stop or Reset
+      spare.ready.then(() => {
+        if (spare?.state === "ready") layout.dataset.spare = "ready";
+      });
     },
     (error) => {
       if (active === sandbox && sandbox.state === "failed") {
@@ -306,20 +312,22 @@ function activate(sandbox) {
 
 /** Retire the active sandbox and put the spare (or a new one) in its place. */
 function replaceActive(result) {
+  delete layout.dataset.spare;
   active.retire(result);
   const next = spare ?? new Sandbox(null);
   spare = null;
   activate(next);
 }
 
-function onMisbehaved(sandbox) {
+function onMisbehaved(sandbox, kind) {
   if (sandbox === spare) {
     spare = new Sandbox(null);
   } else if (sandbox === active) {
+    delete layout.dataset.spare;
     const next = spare ?? new Sandbox(null);
     spare = null;
     activate(next);
-    showMistake(MISBEHAVED, null);
+    showMistake(NO_ANSWER[kind](), null);
   }
 }
 
@@ -331,8 +339,10 @@ function startPython() {
 function requestHighlight() {
   clearTimeout(highlightTimer);
   highlightTimer = setTimeout(async () => {
-    const sandbox = active;
-    if (!sandbox || sandbox.state !== "ready") return;
+    // Only a Python that has run no learner's code colours the editor: code that ran may have
+    // rewritten the highlighter to watch what is typed next.
+    const sandbox = [active, spare].find((one) => one?.state === "ready" && one.ranCode === null);
+    if (!sandbox) return;
     const text = code.value;
     const { result } = await sandbox.ask({ type: "highlight", code: text });
     if (code.value === text && result?.kind === "tokens") paint(text, result.tokens);
@@ -364,12 +374,19 @@ const STOPPED = "Stopped after 5 s: your code ran too long (an endless loop?). T
 
 /** Run the code against one request; a run that does not answer in 5 s is stopped, Python replaced. */
 async function runCode(request) {
+  // Code that ran may have changed its Python (a patched runtime answers for the next file too) and
+  // kept what it made (JavaScript buffers outside the WebAssembly ceiling): each Send runs in a fresh
+  // Python when the warm spare is ready, and other code always does. Only the same code, sent again
+  // before a spare is ready, reuses the Python it ran in.
+  const used = active?.ranCode != null && active.state === "ready";
+  if (used && (active.ranCode !== code.value || spare?.state === "ready")) replaceActive({ kind: "reset" });
   const sandbox = active;
   try {
     await sandbox.ready;
   } catch {
     return { kind: sandbox.state === "retired" ? "misbehaved" : "unavailable" };
   }
+  sandbox.ranCode = code.value;
   status.textContent = "Running your code…";
   let timer;
   const timeout = new Promise((resolve) => {
@@ -403,12 +420,19 @@ function answerFrom(raw) {
         .filter(([name]) => name !== "source_html")
         .map(([name, value]) => [name, typeof value === "number" || typeof value === "boolean" ? value : value == null ? null : text(value)]),
     );
+    if (explanation) {
+      for (const name of ["summary", "status_class", "status_class_name", "status_class_meaning", "status_description"]) {
+        explanation[name] = text(explanation[name]);
+      }
+    }
     return {
       kind,
       status: Number.isInteger(raw.status) ? raw.status : 0,
       statusText: text(raw.statusText),
       headers,
       body: text(raw.body),
+      bodyBytes: Number.isInteger(raw.bodyBytes) && raw.bodyBytes >= 0 ? raw.bodyBytes : null,
+      bodyCut: raw.bodyCut === true,
       explanation,
       serverLog: text(raw.serverLog),
       notes: Array.isArray(raw.notes) ? raw.notes.map(text) : [],
@@ -477,10 +501,12 @@ function show(result) {
     version: "",
     headers: result.headers,
     body,
-    bodyBytes: new TextEncoder().encode(body).byteLength,
+    bodyBytes: result.bodyBytes ?? new TextEncoder().encode(body).byteLength,
     transferBytes: null,
     durationMs: result.durationMs,
-    note: result.notes?.length ? result.notes.join(" ") : null,
+    note:
+      [...(result.notes ?? []), ...(result.bodyCut ? ["The page shows the first 1 MiB of the body."] : [])].join(" ") ||
+      null,
   });
   if (result.serverLog) {
     serverLog.hidden = false;
@@ -531,10 +557,13 @@ async function send(form) {
   // The history entry is there before the answer is on screen: Back right after it goes to the
   // previous send, never to an entry this one has not pushed yet.
   history.pushState({ form: form.id, code: sent, result, sent: true }, "", link);
-  show(result);
-  revealAnswer(views.response); // on a phone the answer is a screen or two below the form
-  requestAnimationFrame(() => performance.measure("lab:send-to-answer", "lab:send"));
-  views.response.removeAttribute("aria-busy");
+  try {
+    show(result);
+    revealAnswer(views.response); // on a phone the answer is a screen or two below the form
+  } finally {
+    requestAnimationFrame(() => performance.measure("lab:send-to-answer", "lab:send"));
+    views.response.removeAttribute("aria-busy");
+  }
 }
 
 // -- Compare with the server: the same request to the tutorial's unchanged code --------------------
@@ -594,6 +623,8 @@ async function squeeze(text) {
 }
 
 class LinkTooLarge extends Error {}
+// Unicode's bidirectional controls: they can make code read unlike what runs ("Trojan Source").
+const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/;
 
 /** The code of a #code= link: decoding stops at the lab's limit, so a small link cannot inflate. */
 async function unsqueeze(packed) {
@@ -633,8 +664,14 @@ async function restore() {
     const text = packed ? await unsqueeze(packed) : listings[listing.value];
     if (mine !== restoring) return false;
     setCode(text);
-    // Code somebody else wrote: say so until the learner edits it or sends it.
+    // Code somebody else wrote: say so until the learner edits it or sends it, and name the lines
+    // where characters that reverse the text's direction could make it read unlike what runs.
     linkWarning.hidden = !packed || text === listings[listing.value] || history.state?.sent;
+    const reversed = text.split("\n").flatMap((row, index) => (BIDI_CONTROLS.test(row) ? [index + 1] : []));
+    part(linkWarning, "bidi").hidden = !reversed.length;
+    part(linkWarning, "bidi").textContent = reversed.length
+      ? `Careful: line ${reversed.join(", ")} holds characters that reverse the direction of text (Unicode bidirectional controls), so it may read differently from what Python runs.`
+      : "";
   } catch (error) {
     if (mine !== restoring) return false;
     setCode(listings[listing.value]);

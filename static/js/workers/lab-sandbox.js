@@ -71,6 +71,9 @@
   function start(config, files) {
     // Every file came from the page: this frame may fetch nothing (connect-src 'none').
     const url = URL.createObjectURL(new Blob([files.get(config.worker)], { type: "text/javascript" }));
+    // A classic worker (Chromium starts no module worker from an opaque origin's blob: URL); its
+    // script keeps every name inside one function, so code that runs another script in the worker's
+    // scope (importScripts) finds none of them.
     worker = new Worker(url);
     const shared = new SharedArrayBuffer(8 + REQUEST_BYTES);
     control = new Int32Array(shared, 0, 2);

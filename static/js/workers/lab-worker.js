@@ -8,176 +8,208 @@
 // - WebAssembly memory may not grow past the page's ceiling: an allocation past it fails, Python
 //   raises MemoryError, and the run is reported as stopped, in one sentence.
 
-const post = self.postMessage.bind(self);
-const toText = String;
-const wait = Atomics.wait;
-const store = Atomics.store;
-const parse = JSON.parse;
-const apply = Reflect.apply;
-const now = performance.now.bind(performance);
-const decoder = new TextDecoder();
-const decode = decoder.decode.bind(decoder);
-const slice = Uint8Array.prototype.slice;
-const bufferOf = Object.getOwnPropertyDescriptor(WebAssembly.Memory.prototype, "buffer").get;
-const byteLengthOf = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, "byteLength").get;
-const grow = WebAssembly.Memory.prototype.grow;
-const WASM_PAGE = 65536;
-
-let runtime = null;
-let pyodide = null;
-let nonce = null;
-let ceiling = Infinity;
-let ceilingReached = false;
-
-// The memory ceiling, fixed for the worker's life: not writable, not configurable.
-Object.defineProperty(WebAssembly.Memory.prototype, "grow", {
-  value: function growWithinCeiling(pages) {
-    const size = apply(byteLengthOf, apply(bufferOf, this, []), []);
-    if (size + pages * WASM_PAGE > ceiling) {
-      ceilingReached = true;
-      throw new RangeError("the code lab's memory ceiling");
-    }
-    return apply(grow, this, [pages]);
-  },
-  writable: false,
-  configurable: false,
-});
-
-function send(message) {
-  post({ ...message, nonce });
-}
-
-const timings = {};
-const since = now();
-const lap = (name) => {
-  timings[name] = Math.round(now() - since);
-};
-
-/** A module from the page's files, imported from a blob: URL (this sandbox fetches nothing). */
-async function importFrom(files, url) {
-  return import(URL.createObjectURL(new Blob([files.get(url)], { type: "text/javascript" })));
-}
-
-async function load(config, files) {
-  send({ type: "progress", step: "starting" });
-  // Pyodide asks for its files by URL while it starts: answered from the page's files, nothing else.
-  const network = self.fetch;
-  const types = { wasm: "application/wasm", json: "application/json" };
-  self.fetch = async (resource) => {
-    const url = String(resource instanceof Request ? resource.url : resource);
-    if (!files.has(url)) throw new TypeError(`The code lab's sandbox has no ${url}`);
-    const kind = types[url.split(".").pop()] ?? "application/octet-stream";
-    return new Response(files.get(url), { headers: { "Content-Type": kind } });
-  };
-  try {
-    const { loadPyodide } = await importFrom(files, `${config.indexURL}pyodide.mjs`);
-    const createPyodideModule = (await importFrom(files, `${config.indexURL}pyodide.asm.mjs`)).default;
-    pyodide = await loadPyodide({ indexURL: config.indexURL, packages: [], createPyodideModule });
-  } finally {
-    self.fetch = network;
-  }
-  lap("pyodide");
-  send({ type: "progress", step: "importing" });
-  for (const url of config.wheels) pyodide.unpackArchive(files.get(url), "wheel");
-  // The playground's own recorder and explainer, as a package of their own.
-  const root = "/home/pyodide/lab-python/playground";
+// Everything below lives inside this one function: no name of it is a global the learner's code
+// could read or replace (a script it loads with importScripts shares the globals, not these).
+(() => {
+  const post = self.postMessage.bind(self);
+  const toText = String;
+  const wait = Atomics.wait;
+  const store = Atomics.store;
+  const parse = JSON.parse;
+  const apply = Reflect.apply;
+  const now = performance.now.bind(performance);
   const decoder = new TextDecoder();
-  for (const [name, url] of Object.entries(config.sources)) {
-    const path = `${root}/${name}`;
-    pyodide.FS.mkdirTree(path.slice(0, path.lastIndexOf("/")));
-    pyodide.FS.writeFile(path, decoder.decode(files.get(url)));
-  }
-  for (const folder of new Set(Object.keys(config.sources).map((name) => name.split("/").slice(0, -1)))) {
-    // Each folder of the package is a package, even where the lab loads none of its __init__.py.
-    for (let depth = 0; depth <= folder.length; depth += 1) {
-      const init = [root, ...folder.slice(0, depth), "__init__.py"].join("/");
-      if (!pyodide.FS.analyzePath(init).exists) pyodide.FS.writeFile(init, "");
-    }
-  }
-  lap("wheels");
-  pyodide.runPython("import sys; sys.path.insert(0, '/home/pyodide/lab-python')");
-  runtime = pyodide.pyimport("playground.lab.runtime");
-  lap("imported");
-  ceiling = config.memoryCeiling;
-}
+  const decode = decoder.decode.bind(decoder);
+  const slice = Uint8Array.prototype.slice;
+  const bufferOf = Object.getOwnPropertyDescriptor(WebAssembly.Memory.prototype, "buffer").get;
+  const byteLengthOf = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, "byteLength").get;
+  const grow = WebAssembly.Memory.prototype.grow;
+  const WASM_PAGE = 65536;
 
-/** Send the tutorial's own file one request before the learner's first: Flask's test client and
- *  its modules are imported now, so the first Send answers as fast as the next. */
-function warmUp() {
-  try {
-    toJs(runtime.warm_up());
-  } catch {
-    // A warm-up that fails leaves the first Send slower, nothing worse.
+  let runtime = null;
+  let pyodide = null;
+  let nonce = null;
+  let ceiling = Infinity;
+  let ceilingReached = false;
+
+  // The memory ceiling, fixed for the worker's life: not writable, not configurable.
+  Object.defineProperty(WebAssembly.Memory.prototype, "grow", {
+    value: function growWithinCeiling(pages) {
+      const size = apply(byteLengthOf, apply(bufferOf, this, []), []);
+      if (size + pages * WASM_PAGE > ceiling) {
+        ceilingReached = true;
+        throw new RangeError("the code lab's memory ceiling");
+      }
+      return apply(grow, this, [pages]);
+    },
+    writable: false,
+    configurable: false,
+  });
+
+  function send(message) {
+    post({ ...message, nonce });
   }
-  lap("warm");
-}
 
-function toJs(proxy) {
-  const value = proxy.toJs({ dict_converter: Object.fromEntries, create_pyproxies: false });
-  proxy.destroy();
-  return value;
-}
+  const timings = {};
+  const since = now();
+  const lap = (name) => {
+    timings[name] = Math.round(now() - since);
+  };
 
-/** One request from the page: run the learner's file against it, or highlight the code. */
-function handle(message) {
-  ceilingReached = false;
-  let result;
-  try {
-    if (message.type === "run") {
-      result = toJs(runtime.run(message.code, pyodide.toPy(message.request)));
-    } else if (message.type === "highlight") {
-      result = { kind: "tokens", tokens: toJs(runtime.highlight_tokens(message.code)) };
-    } else {
-      result = { kind: "error", message: "The lab was asked for something it does not do." };
-    }
-  } catch (error) {
-    result = { kind: "crashed", message: toText(error?.message ?? error) };
+  /** A module from the page's files, imported from a blob: URL (this sandbox fetches nothing). */
+  async function importFrom(files, url) {
+    return import(URL.createObjectURL(new Blob([files.get(url)], { type: "text/javascript" })));
   }
-  return ceilingReached ? { kind: "memory" } : result;
-}
 
-/** Answer the page's requests, one at a time, and block in between: nothing else ever runs here. */
-function serve(control, bytes) {
-  for (;;) {
-    // Whatever the learner's code replaced or threw, the loop goes on: leaving it would let the
-    // event loop run what the code left behind.
+  async function load(config, files) {
+    send({ type: "progress", step: "starting" });
+    // Pyodide asks for its files by URL while it starts: answered from the page's files, nothing else.
+    const network = self.fetch;
+    const types = { wasm: "application/wasm", json: "application/json" };
+    self.fetch = async (resource) => {
+      const url = String(resource instanceof Request ? resource.url : resource);
+      if (!files.has(url)) throw new TypeError(`The code lab's sandbox has no ${url}`);
+      const kind = types[url.split(".").pop()] ?? "application/octet-stream";
+      return new Response(files.get(url), { headers: { "Content-Type": kind } });
+    };
     try {
-      apply(wait, Atomics, [control, 0, 0]);
-      let message = null;
-      let answer;
-      const started = now();
-      try {
-        const length = control[1];
-        const copy = apply(slice, bytes, [0, length]);
-        apply(store, Atomics, [control, 0, 0]);
-        message = parse(decode(copy));
-        answer = handle(message);
-      } catch (error) {
-        apply(store, Atomics, [control, 0, 0]);
-        answer = { kind: "crashed", message: "The lab could not read the request." };
+      const { loadPyodide } = await importFrom(files, `${config.indexURL}pyodide.mjs`);
+      const createPyodideModule = (await importFrom(files, `${config.indexURL}pyodide.asm.mjs`)).default;
+      pyodide = await loadPyodide({ indexURL: config.indexURL, packages: [], createPyodideModule });
+    } finally {
+      self.fetch = network;
+    }
+    lap("pyodide");
+    send({ type: "progress", step: "importing" });
+    for (const url of config.wheels) pyodide.unpackArchive(files.get(url), "wheel");
+    // The playground's own recorder and explainer, as a package of their own.
+    const root = "/home/pyodide/lab-python/playground";
+    const decoder = new TextDecoder();
+    for (const [name, url] of Object.entries(config.sources)) {
+      const path = `${root}/${name}`;
+      pyodide.FS.mkdirTree(path.slice(0, path.lastIndexOf("/")));
+      pyodide.FS.writeFile(path, decoder.decode(files.get(url)));
+    }
+    for (const folder of new Set(Object.keys(config.sources).map((name) => name.split("/").slice(0, -1)))) {
+      // Each folder of the package is a package, even where the lab loads none of its __init__.py.
+      for (let depth = 0; depth <= folder.length; depth += 1) {
+        const init = [root, ...folder.slice(0, depth), "__init__.py"].join("/");
+        if (!pyodide.FS.analyzePath(init).exists) pyodide.FS.writeFile(init, "");
       }
-      const id = message?.id ?? null;
-      try {
-        post({ type: "answer", id, result: answer, durationMs: now() - started, nonce });
-      } catch {
-        post({ type: "answer", id, result: { kind: "crashed", message: "Your code's answer could not be passed to the page." }, nonce });
-      }
+    }
+    lap("wheels");
+    pyodide.runPython("import sys; sys.path.insert(0, '/home/pyodide/lab-python')");
+    runtime = pyodide.pyimport("playground.lab.runtime");
+    lap("imported");
+    ceiling = config.memoryCeiling;
+  }
+
+  /** Send the tutorial's own file one request before the learner's first: Flask's test client and
+   *  its modules are imported now, so the first Send answers as fast as the next. */
+  function warmUp() {
+    try {
+      toJs(runtime.warm_up());
     } catch {
-      // Nothing to do but wait for the next request; the page stops a run that never answers.
+      // A warm-up that fails leaves the first Send slower, nothing worse.
+    }
+    lap("warm");
+  }
+
+  function toJs(proxy) {
+    const value = proxy.toJs({ dict_converter: Object.fromEntries, create_pyproxies: false });
+    proxy.destroy();
+    return value;
+  }
+
+  // What one answer may carry to the page: enough for any lesson, never enough to stall the page.
+  const LIMITS = { body: 1024 * 1024, text: 64 * 1024, short: 4096, headers: 200, notes: 20 };
+
+  function clip(value, limit) {
+    return typeof value === "string" && value.length > limit ? value.slice(0, limit) : value;
+  }
+
+  /** The answer as the page may receive it: every string and list cut to its limit. */
+  function bounded(result) {
+    if (!result || typeof result !== "object") return result;
+    const out = { ...result };
+    if (typeof out.body === "string" && out.body.length > LIMITS.body) {
+      out.body = clip(out.body, LIMITS.body);
+      out.bodyCut = true;
+    }
+    for (const name of ["serverLog", "message"]) out[name] = clip(out[name], LIMITS.text);
+    out.statusText = clip(out.statusText, LIMITS.short);
+    if (Array.isArray(out.headers)) {
+      out.headers = out.headers.slice(0, LIMITS.headers).map((pair) => (Array.isArray(pair) ? pair.map((v) => clip(v, LIMITS.short)) : pair));
+    }
+    if (Array.isArray(out.notes)) out.notes = out.notes.slice(0, LIMITS.notes).map((note) => clip(note, LIMITS.short));
+    if (Array.isArray(out.tokens) && out.tokens.length > 100_000) out.tokens = [];
+    if (out.explanation && typeof out.explanation === "object") {
+      out.explanation = Object.fromEntries(Object.entries(out.explanation).map(([k, v]) => [k, clip(v, LIMITS.text)]));
+    }
+    return out;
+  }
+
+  /** One request from the page: run the learner's file against it, or highlight the code. */
+  function handle(message) {
+    ceilingReached = false;
+    let result;
+    try {
+      if (message.type === "run") {
+        result = toJs(runtime.run(message.code, pyodide.toPy(message.request)));
+      } else if (message.type === "highlight") {
+        result = { kind: "tokens", tokens: toJs(runtime.highlight_tokens(message.code)) };
+      } else {
+        result = { kind: "error", message: "The lab was asked for something it does not do." };
+      }
+    } catch (error) {
+      result = { kind: "crashed", message: toText(error?.message ?? error) };
+    }
+    return ceilingReached ? { kind: "memory" } : bounded(result);
+  }
+
+  /** Answer the page's requests, one at a time, and block in between: nothing else ever runs here. */
+  function serve(control, bytes) {
+    for (;;) {
+      // Whatever the learner's code replaced or threw, the loop goes on: leaving it would let the
+      // event loop run what the code left behind.
+      try {
+        apply(wait, Atomics, [control, 0, 0]);
+        let message = null;
+        let answer;
+        const started = now();
+        try {
+          const length = control[1];
+          const copy = apply(slice, bytes, [0, length]);
+          apply(store, Atomics, [control, 0, 0]);
+          message = parse(decode(copy));
+          answer = handle(message);
+        } catch (error) {
+          apply(store, Atomics, [control, 0, 0]);
+          answer = { kind: "crashed", message: "The lab could not read the request." };
+        }
+        const id = message?.id ?? null;
+        try {
+          post({ type: "answer", id, result: answer, durationMs: now() - started, nonce });
+        } catch {
+          post({ type: "answer", id, result: { kind: "crashed", message: "Your code's answer could not be passed to the page." }, nonce });
+        }
+      } catch {
+        // Nothing to do but wait for the next request; the page stops a run that never answers.
+      }
     }
   }
-}
 
-self.addEventListener("message", async ({ data }) => {
-  if (data?.type !== "load" || nonce !== null) return;
-  nonce = data.nonce;
-  try {
-    await load(data.config, data.files);
-  } catch (error) {
-    send({ type: "failed", message: String(error?.message ?? error) });
-    return;
-  }
-  warmUp();
-  send({ type: "ready", timings });
-  serve(new Int32Array(data.shared, 0, 2), new Uint8Array(data.shared, 8));
-});
+  self.addEventListener("message", async ({ data }) => {
+    if (data?.type !== "load" || nonce !== null) return;
+    nonce = data.nonce;
+    try {
+      await load(data.config, data.files);
+    } catch (error) {
+      send({ type: "failed", message: String(error?.message ?? error) });
+      return;
+    }
+    warmUp();
+    send({ type: "ready", timings });
+    serve(new Int32Array(data.shared, 0, 2), new Uint8Array(data.shared, 8));
+  });
+})();
