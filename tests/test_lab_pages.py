@@ -41,7 +41,6 @@ def test_pyodide_is_served_from_this_server_and_cached_for_good(client: FlaskCli
     assert "immutable" in response.headers["Cache-Control"]
 
 
-
 @pytest.mark.parametrize("dots", ["..", "%2e%2e", "%2E%2E"])
 def test_no_asset_path_reaches_outside_the_cache(client: FlaskClient, dots: str) -> None:
     # Enough steps up to reach / from the cache (and some to spare), so that a missing guard would
