@@ -53,6 +53,7 @@ class Firefox:
         self.base_url = base_url
         self.errors: list[str] = []
         self.expected: list[str] = []
+        self.reported: list[str] = []  # every error, expected or not
         self.driver.script.add_javascript_error_handler(self.on_error)
         self.driver.script.add_console_message_handler(self.on_console)
 
@@ -61,6 +62,7 @@ class Firefox:
         self.expected.append(text)
 
     def on_error(self, entry) -> None:
+        self.reported.append(entry.text)
         if not any(text in entry.text for text in self.expected):
             self.errors.append(entry.text)
 
@@ -106,6 +108,7 @@ def ff(firefox: Firefox) -> Iterator[Firefox]:
     """The module's Firefox, watched for this test alone."""
     firefox.errors.clear()
     firefox.expected.clear()
+    firefox.reported.clear()
     yield firefox
     assert firefox.errors == [], "errors from the page's scripts"
 
@@ -274,5 +277,8 @@ except Exception:
     )
     lab.until("the code's own answer", lambda: "blocked /log" in answer(lab) or "READ" in answer(lab))
     assert "READ" not in answer(lab)
+    # The sandbox's own policy refused it, before it left the browser.
+    refused = "connect-src 'none'"
+    lab.until("Firefox's report of the refusal", lambda: any(refused in text for text in lab.reported))
     # The server heard nothing of it: no request outside the lab's own files reached it.
     assert [(method, path) for method, path, _ in server_requests if not path.startswith("/lab")] == []
