@@ -50,6 +50,25 @@ def configured(live_app: Flask) -> Iterator[Callable[..., None]]:
             live_app.config[key] = value
 
 
+# Every request the server received: (method, path, whether it carried a cookie).
+ServerRequests = list[tuple[str, str, bool]]
+
+
+@pytest.fixture
+def server_requests(live_app: Flask) -> Iterator[ServerRequests]:
+    """Every request the server receives meanwhile: (method, path, whether it carried a cookie)."""
+    seen: ServerRequests = []
+    inner = live_app.wsgi_app
+
+    def recording(environ, start_response):
+        seen.append((environ["REQUEST_METHOD"], environ["PATH_INFO"], "HTTP_COOKIE" in environ))
+        return inner(environ, start_response)
+
+    live_app.wsgi_app = recording  # type: ignore[method-assign]
+    yield seen
+    live_app.wsgi_app = inner  # type: ignore[method-assign]
+
+
 def wait_until(condition: Callable[[], bool], what: str, seconds: float = 15) -> None:
     """Wait for something the server reports (not the page: the page has expect()), or fail saying what."""
     deadline = time.monotonic() + seconds

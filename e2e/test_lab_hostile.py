@@ -70,21 +70,6 @@ def teacher_lab(browser: Browser, live_server: str, live_app: Flask) -> Iterator
     context.close()
 
 
-@pytest.fixture
-def server_requests(live_app: Flask) -> Iterator[list[tuple[str, str, bool]]]:
-    """Every request the server receives meanwhile: (method, path, whether it carried a cookie)."""
-    seen: list[tuple[str, str, bool]] = []
-    inner = live_app.wsgi_app
-
-    def recording(environ, start_response):
-        seen.append((environ["REQUEST_METHOD"], environ["PATH_INFO"], "HTTP_COOKIE" in environ))
-        return inner(environ, start_response)
-
-    live_app.wsgi_app = recording  # type: ignore[method-assign]
-    yield seen
-    live_app.wsgi_app = inner  # type: ignore[method-assign]
-
-
 def run(page: Page, code: str, *, expected: str) -> None:
     """Put the code in the editor, send the User details form, and wait for the Response to show it."""
     page.get_by_role("textbox", name="Code").fill(code)

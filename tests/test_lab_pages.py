@@ -82,7 +82,10 @@ def test_the_lab_page_is_cross_origin_isolated(client: FlaskClient) -> None:
     assert headers["Cross-Origin-Embedder-Policy"] == "require-corp"
 
 
-def test_only_the_sandboxs_script_is_shared_with_its_opaque_origin(client: FlaskClient) -> None:
+def test_only_the_sandboxs_frame_and_script_are_shared_with_its_opaque_origin(client: FlaskClient) -> None:
+    # Firefox checks the frame's own document against the frame's opaque origin: without CORP there,
+    # it blocks the frame and the lab never starts (e2e/test_firefox.py).
+    assert client.get("/lab/sandbox").headers["Cross-Origin-Resource-Policy"] == "cross-origin"
     assert client.get("/lab/sandbox.js").headers["Cross-Origin-Resource-Policy"] == "cross-origin"
     for path in (
         "/lab/worker.js",

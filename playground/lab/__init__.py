@@ -12,7 +12,8 @@ who opens it (docs/SECURITY.md, "The code lab"):
   them over, so the code cannot send a request to a page, the API or another origin;
 - and which blocks on ``Atomics.wait`` as soon as it has answered: a timer or handler the learner's
   code leaves behind never runs. ``SharedArrayBuffer`` needs cross-origin isolation, so the lab
-  page and its sandbox are served with COOP and COEP, and the sandbox's script with CORP.
+  page and its sandbox are served with COOP and COEP, and the sandbox's document and script with
+  CORP (Firefox checks even the frame's own document against the frame's opaque origin).
 
 The lab serves Pyodide and the wheels from a local cache (fetch.py: ``make lab``), and the
 playground's own recorder and explainer, which explain the learner's answers as they explain the
@@ -65,7 +66,11 @@ MAX_LINK_CODE_BYTES = 64 * 1024
 MEMORY_CEILING_BYTES = 512 * 1024 * 1024
 # The page and its sandbox are cross-origin isolated, so the sandbox may block on Atomics.wait.
 ISOLATION = {"Cross-Origin-Opener-Policy": "same-origin", "Cross-Origin-Embedder-Policy": "require-corp"}
-# The one file the opaque-origin sandbox loads itself: its script (cross-origin to it, under COEP).
+# What the opaque-origin sandbox loads itself, cross-origin to it under COEP: its script, and its
+# own document. Firefox ESR checks the frame's navigation against the sandboxed frame's opaque
+# origin (not the lab page's), so without this even `same-site` blocks the frame and the lab never
+# starts; Chromium checks it against the page's. Neither holds anything private, and framing stays
+# limited to this origin by frame-ancestors and X-Frame-Options.
 SHARED_WITH_SANDBOX = {"Cross-Origin-Resource-Policy": "cross-origin"}
 
 
@@ -162,7 +167,12 @@ def page() -> Response:
 def sandbox() -> Response:
     """The frame the learner's Python runs in: an opaque origin, loaded only inside the lab page."""
     html = render_template("lab_sandbox.html", script=url_for("lab.sandbox_script"))
-    headers = {**ISOLATION, "Content-Security-Policy": sandbox_policy(), "X-Frame-Options": "SAMEORIGIN"}
+    headers = {
+        **ISOLATION,
+        **SHARED_WITH_SANDBOX,
+        "Content-Security-Policy": sandbox_policy(),
+        "X-Frame-Options": "SAMEORIGIN",
+    }
     return Response(html, headers=headers)
 
 
