@@ -56,8 +56,33 @@ function entryItem(exchange) {
   return item;
 }
 
+// The Join panel folds to one line in the projector view once the class has joined (the first
+// exchange arrived), unless the teacher opened it again; the teacher can fold it any time.
+const join = document.querySelector("[data-join]");
+const joinLine = join.querySelector("[data-join-line]");
+const joinBox = join.querySelector(".join-box");
+let joinChosen = false;
+
+function foldJoin(folded) {
+  join.classList.toggle("folded", folded);
+  joinLine.hidden = !folded;
+  joinBox.hidden = folded;
+}
+
+join.querySelector("[data-join-fold]").addEventListener("click", () => {
+  joinChosen = true;
+  foldJoin(true);
+  join.querySelector("[data-join-unfold]").focus();
+});
+join.querySelector("[data-join-unfold]").addEventListener("click", () => {
+  joinChosen = true;
+  foldJoin(false);
+  join.querySelector("[data-join-fold]").focus();
+});
+
 function add(exchange) {
   if (shown.has(exchange.id)) return;
+  if (!joinChosen && document.documentElement.hasAttribute("data-projector")) foldJoin(true);
   shown.add(exchange.id);
   list.prepend(entryItem(exchange));
   while (list.children.length > MAX_ENTRIES) list.lastElementChild.remove();
