@@ -9,6 +9,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from .conftest import BrowserWatch, become_teacher, wait_until
 from .pages import HomePage
+from .teacher_actions import clear_and_reset_reach_a_student
 
 
 @pytest.fixture
@@ -110,9 +111,16 @@ def test_the_teacher_clears_the_log(
     expect(page).to_have_url(re.compile(r"/log$"))
     curl("-X", "POST", f"{live_server}/userSignUp")
     expect(entries(page)).not_to_have_count(0)
+    page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Clear the log").click()
     expect(entries(page)).to_have_count(0)
     assert page.request.get("/api/exchanges").json() == []
+
+
+def test_clear_and_reset_reach_a_students_open_log(
+    browser: Browser, live_server: str, live_app: Flask
+) -> None:
+    clear_and_reset_reach_a_student(browser, live_server, live_app.config["TEACHER_KEY"])
 
 
 def test_a_student_cannot_clear_the_log_nor_see_who_sent_what(

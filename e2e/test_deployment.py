@@ -19,6 +19,7 @@ from tests.support.redis_server import RedisServer
 from .conftest import BrowserWatch, wait_until
 from .deployment import Deployment
 from .pages import HomePage
+from .teacher_actions import clear_and_reset_reach_a_student
 
 TUTORIAL_ANSWER = (201, b"Success")
 
@@ -133,6 +134,12 @@ def test_the_teachers_token_works_on_every_worker(deployment: Deployment, browse
     ]
     assert answers == [204] * 8
     context.close()
+
+
+def test_clear_and_reset_reach_a_student_on_another_worker(deployment: Deployment, browser: Browser) -> None:
+    # The teacher's POSTs and the student's stream land on whichever workers take them: the Clear
+    # and the reset reach the student through the marker each worker's tail reads from Redis.
+    clear_and_reset_reach_a_student(browser, deployment.url, _teacher_key(deployment))
 
 
 def _teacher_key(deployment: Deployment) -> str:

@@ -44,6 +44,7 @@ def test_the_log_page_with_entries(
 ) -> None:
     become_teacher(page, live_app)
     expect(page.get_by_role("status").filter(has_text="Live")).to_be_visible()
+    page.once("dialog", lambda dialog: dialog.accept())  # Clear asks first
     page.get_by_role("button", name="Clear the log").click()
     expect(page.get_by_role("log").get_by_role("button")).to_have_count(0)
     details = "username=sam&firstname=j&lastname=k"

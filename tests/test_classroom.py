@@ -132,3 +132,66 @@ def test_health_counts_the_threads_alive(client: FlaskClient) -> None:
         for thread in extra:
             thread.join()
     assert client.get("/api/health").json["threads"] == before
+
+
+def sse(response, count: int) -> list[str]:
+    """The next `count` events of an event stream, whatever their kind (comments skipped)."""
+    found = []
+    for chunk in response.response:
+        text = chunk.decode() if isinstance(chunk, bytes) else chunk
+        if text.startswith(("id: ", "event: ")):
+            found.append(text)
+        if len(found) == count:
+            break
+    return found
+
+
+@pytest.fixture
+def teaching(make_app: Callable[..., Flask]) -> tuple[FlaskClient, FlaskClient]:
+    """A student's client and the teacher's, on one app (CSRF off: the tokens are tested elsewhere)."""
+    app = make_app({"STREAM_KEEPALIVE_SECONDS": 0.05, "STREAM_SECONDS": 5, "WTF_CSRF_ENABLED": False})
+    teacher = app.test_client()
+    assert teacher.get(f"/teacher/{app.config['TEACHER_KEY']}").status_code == 302
+    return app.test_client(), teacher
+
+
+def test_a_clear_reaches_an_open_stream_and_nothing_cleared_comes_back(
+    teaching: tuple[FlaskClient, FlaskClient],
+) -> None:
+    student, teacher = teaching
+    student.post("/userSignUp")
+    student.post("/userSignUp")
+    response = student.get("/api/stream", buffered=False)
+    assert [event.split("\n")[0] for event in sse(response, 2)] == ["id: 1", "id: 2"]
+    cleared = teacher.post("/log/clear")
+    assert cleared.status_code == 204 and cleared.headers["X-Cleared-Through"] == "2"
+    student.post("/userDetails")
+    told, after = sse(response, 2)
+    assert told == "id: 2\nevent: cleared\ndata: 2\n\n"
+    assert after.startswith("id: 3\nevent: exchange\n")
+    response.close()
+
+
+def test_a_browser_that_was_away_during_a_clear_is_told_first(
+    teaching: tuple[FlaskClient, FlaskClient],
+) -> None:
+    student, teacher = teaching
+    for _ in range(3):
+        student.post("/userSignUp")
+    assert teacher.post("/log/clear").status_code == 204
+    student.post("/userDetails")
+    # It last saw exchange 1: exchanges 2 and 3 went with the Clear, and its page still shows 1.
+    response = student.get("/api/stream", headers={"Last-Event-ID": "1"}, buffered=False)
+    told, after = sse(response, 2)
+    assert told == "id: 3\nevent: cleared\ndata: 3\n\n"
+    assert after.startswith("id: 4\nevent: exchange\n")
+    response.close()
+
+
+def test_a_reset_of_the_predictions_reaches_an_open_stream(teaching: tuple[FlaskClient, FlaskClient]) -> None:
+    student, teacher = teaching
+    response = student.get("/api/stream", buffered=False)
+    assert teacher.post("/api/predictions/reset").status_code == 204
+    assert sse(response, 1) == ["event: reset\ndata: 1\n\n"]
+    assert student.get("/api/predictions").json == []
+    response.close()

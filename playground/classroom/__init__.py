@@ -54,12 +54,13 @@ def log_page() -> str:
 
 @bp.post("/log/clear")
 def clear() -> tuple[str, int, dict[str, str]]:
-    """Empty the log and the prediction tally: the teacher's browser only, with its CSRF token."""
+    """Empty the log and the prediction tally: the teacher's browser only, with its CSRF token.
+
+    Every open live log is told on its stream (a ``cleared`` event), and empties both.
+    """
     teacher.require_teacher()
-    log = recorder().log
-    through = log.recorded
-    log.clear()
     predictions.tally().clear()
+    through = recorder().log.clear()
     # Up to which exchange the log was emptied: a live log drops any of them still on its way.
     return "", 204, {"X-Cleared-Through": str(through)}
 

@@ -88,7 +88,8 @@ def predictions() -> list[dict[str, Any]]:
 
 @bp.post("/api/predictions/reset")
 def reset_predictions() -> tuple[str, int]:
-    """Start the tally afresh (the teacher's browser only)."""
+    """Start the tally afresh (the teacher's browser only); every open live log is told on its stream."""
     require_teacher()
     tally().clear()
+    recorder().log.predictions_reset()
     return "", 204

@@ -4,6 +4,12 @@ The stream is a plain Flask streaming response. Each event carries the exchange'
 that lost its connection reconnects with ``Last-Event-ID`` and gets exactly the exchanges it missed:
 no duplicates, nothing missed (as long as the log still holds them, and they fit in a backlog).
 
+The teacher's actions reach every open live log on the same stream: a Clear is a ``cleared`` event
+whose data (and id) is the newest exchange it emptied, sent before anything newer, so a page drops
+what it shows up to there and a reconnecting browser resumes after it (nothing cleared comes back
+from a backlog); a reset of the predictions is a ``reset`` event. A stream that opens after a Clear
+it has not seen (a reconnect) starts with that Clear's event.
+
 What a stream sends before its first new exchange, its backlog, is bounded: at most STREAM_BACKLOG
 exchanges and READER_BYTES bytes as sent (after JSON escaping), the newest that fit; a reconnecting
 browser that missed more is told how many it missed (a ``gap`` event), as when the log moved on.
@@ -156,6 +162,12 @@ def _last_seen() -> int:
     return last_id if last_id <= recorder().log.recorded else 0
 
 
+def cleared_event(through: int, last_id: int) -> str:
+    """A Clear as a Server-Sent Event: the newest exchange it emptied; its id moves the browser's
+    Last-Event-ID past them (or keeps it where it is, if this stream already sent newer ones)."""
+    return f"id: {max(through, last_id)}\nevent: cleared\ndata: {through}\n\n"
+
+
 def _refused(reason: str) -> Response:
     """503 with Retry-After: the page polls /api/exchanges?after= meanwhile."""
     response = Response(f"{reason} Poll /api/exchanges?after=<id> meanwhile.\n", 503, mimetype="text/plain")
@@ -186,6 +198,11 @@ def stream() -> Response:
     everything = sees_everything()
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     try:
+        # Read before the backlog: a Clear after this is seen by the loop below, not lost between.
+        marks = log.marks()
+        # A Clear this browser has not seen (it was away): say so first, then resume after it.
+        unseen_clear = marks[0] if resuming and marks[0] > last_id else 0
+        last_id = max(last_id, unseen_clear)
         last_id, missed = _backlog(app, log, last_id, everything)
     except BaseException:
         streams.closed(client)
@@ -194,15 +211,25 @@ def stream() -> Response:
     # A plain generator, not stream_with_context: it holds no request context for minutes, only
     # the app's, briefly, to render an event no stream has rendered yet.
     def events() -> Iterator[str]:
-        nonlocal last_id
+        nonlocal last_id, marks
         ends = time.monotonic() + lifetime
         yield "retry: 1000\n\n"
+        if unseen_clear:
+            yield cleared_event(unseen_clear, last_id)
         if missed and resuming:
             # A browser that comes back after missing more than a backlog: say how many it missed.
             yield f"event: gap\ndata: {missed}\n\n"
         while time.monotonic() < ends:
             try:
-                fresh = log.wait(last_id, timeout=min(keepalive, max(0.0, ends - time.monotonic())))
+                fresh = log.wait(last_id, min(keepalive, max(0.0, ends - time.monotonic())), marks)
+                now = log.marks()
+                if now[0] > marks[0]:
+                    # Cleared: the page drops what it shows up to there, and nothing of it is sent.
+                    yield cleared_event(now[0], last_id)
+                    last_id = max(last_id, now[0])
+                if now[1] > marks[1]:
+                    yield f"event: reset\ndata: {now[1]}\n\n"
+                marks = now
                 if fresh:
                     time.sleep(batch)
                     fresh = log.fresh(last_id)

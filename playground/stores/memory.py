@@ -32,6 +32,10 @@ class MemoryLog:
         self._ids = itertools.count(1)
         self.recorded = 0
         """How many exchanges were ever recorded (the log keeps the newest)."""
+        self.cleared_through = 0
+        """The newest exchange the teacher's last Clear emptied (0: never cleared)."""
+        self.resets = 0
+        """How many times the teacher reset the predictions: each open live log is told."""
         self._changed = threading.Condition()
 
     def add(self, exchange: "Exchange") -> None:
@@ -47,11 +51,25 @@ class MemoryLog:
                 self.stored_bytes -= self._exchanges.popleft().stored_bytes
             self._changed.notify_all()
 
-    def clear(self) -> None:
+    def clear(self) -> int:
+        """Empty the log; every live log waiting is woken to say so. Returns the newest id it emptied."""
         with self._changed:
             self._exchanges.clear()
             self.stored_bytes = 0
+            self.cleared_through = self.recorded
             self._changed.notify_all()
+            return self.cleared_through
+
+    def predictions_reset(self) -> None:
+        """Note that the teacher reset the predictions: every live log waiting is woken to say so."""
+        with self._changed:
+            self.resets += 1
+            self._changed.notify_all()
+
+    def marks(self) -> tuple[int, int]:
+        """What the teacher did last, as live logs compare it: (cleared through, resets)."""
+        with self._changed:
+            return self.cleared_through, self.resets
 
     def after(self, last_id: int = 0, limit: int | None = None) -> list["Exchange"]:
         """The exchanges newer than `last_id`, oldest first (the first `limit` of them).
@@ -88,11 +106,16 @@ class MemoryLog:
         """The exchanges a page tagged, oldest first. Kept before their answer left, so no waiting."""
         return [e for e in self.after(0) if e.tagged(tag)]
 
-    def wait(self, last_id: int, timeout: float) -> list["Exchange"]:
-        """Block until an exchange newer than `last_id` arrives, or the timeout passes."""
+    def wait(self, last_id: int, timeout: float, marks: tuple[int, int] | None = None) -> list["Exchange"]:
+        """Block until an exchange newer than `last_id` arrives, the teacher's marks move on from
+        `marks` (a Clear, a reset of the predictions), or the timeout passes."""
         with self._changed:
             self._changed.wait_for(
-                lambda: bool(self._exchanges) and self._exchanges[-1].id > last_id, timeout
+                lambda: (
+                    (bool(self._exchanges) and self._exchanges[-1].id > last_id)
+                    or (marks is not None and (self.cleared_through, self.resets) != marks)
+                ),
+                timeout,
             )
         return self.after(last_id)
 

@@ -5,7 +5,10 @@ The shape request-capture tools use (RequestBin, webhook.site), kept in a few ke
 - ``log``: a Redis Stream, one entry per exchange, its entry id ``<exchange id>-0``. Ids come from
   ``ids`` (INCR) inside the same Lua script that adds the entry, so they are in one order across
   processes. The script trims the log to EXCHANGE_LOG_SIZE entries and EXCHANGE_LOG_BYTES bytes
-  (``bytes``), as the in-memory log is trimmed. A clear leaves one marker, ``<last id>-1``.
+  (``bytes``), as the in-memory log is trimmed. The teacher's actions leave markers in it, ids
+  ``<last id>-<n>`` (after the newest exchange, before the next): a Clear (``clear``: the newest id
+  it emptied, also kept in ``cleared``) and a reset of the predictions (``reset``: the count of
+  resets, also in ``resets``). Each process's tail turns a marker into an event on its live logs.
 - ``tags``: a sorted set of ``<tag>\\0<id>``, to find a page's own exchanges without a scan.
 - ``pred:*``: the prediction tally, changed by one Lua script, so its limits hold across workers
   (``pred:voters`` holds each row's addresses: a row counts an address once).
@@ -96,11 +99,23 @@ return given
 """
 
 CLEAR = """
-local ids, log, bytes, tags = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
-redis.call('DEL', log, bytes, tags)
+local ids, log, bytes, tags, cleared = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
+-- Trimmed, not deleted: the stream remembers its last id, so the marker comes after every entry
+-- a tail has read (a reset's marker included), and each tail reads it.
+redis.call('XTRIM', log, 'MAXLEN', 0)
+redis.call('DEL', bytes, tags)
 local last = tonumber(redis.call('GET', ids) or '0')
-redis.call('XADD', log, last .. '-1', 'clear', '1')
+redis.call('SET', cleared, last)
+redis.call('XADD', log, last .. '-*', 'clear', last)
 return last
+"""
+
+RESET = """
+local ids, log, resets = KEYS[1], KEYS[2], KEYS[3]
+local count = redis.call('INCR', resets)
+local last = tonumber(redis.call('GET', ids) or '0')
+redis.call('XADD', log, last .. '-*', 'reset', count)
+return count
 """
 
 PREDICT = """
@@ -162,6 +177,11 @@ def _restore(entry_id: bytes, fields: dict[bytes, bytes]) -> Exchange:
     return exchange
 
 
+def _marks(values: list[bytes | None]) -> tuple[int, int]:
+    """(cleared through, resets) from the two keys that keep them."""
+    return int(values[0] or 0), int(values[1] or 0)
+
+
 def _exchanges(entries: list[tuple[bytes, dict[bytes, bytes]]]) -> list[Exchange]:
     """The exchanges among a stream's entries (a clear leaves a marker, which is no exchange)."""
     return [_restore(entry_id, fields) for entry_id, fields in entries if b"x" in fields]
@@ -179,6 +199,7 @@ class RedisLog:
         self._add = store.redis.register_script(ADD)
         self._pipe = Pipe(store.url, READ_TIMEOUT, self._acknowledged, self._requeue)
         self._clear = store.redis.register_script(CLEAR)
+        self._reset = store.redis.register_script(RESET)
         self._pending: deque[Entry] = deque()
         self._wake = threading.Event()
         self.dropped = 0
@@ -189,6 +210,8 @@ class RedisLog:
         self._floor = 1
         """The tail holds every exchange from this id on (older ones are read from Redis)."""
         self._latest = 0
+        self._marks = (0, 0)
+        """(cleared through, resets) as the tail last read them: what its live logs compare."""
         self._following = False
         self._tail_failed = False
         self._waiters = 0
@@ -336,8 +359,10 @@ class RedisLog:
                 if last is None:
                     newest = client.xrevrange(self.store.keys["log"], count=1)
                     last = newest[0][0] if newest else b"0-0"
+                    marks = _marks(client.mget(self.store.keys["cleared"], self.store.keys["resets"]))
                     with self._changed:
                         self._tail.clear()
+                        self._marks = marks
                         self._latest = _id_of(last)
                         self._floor = self._latest + 1
                         self._following = True
@@ -365,6 +390,10 @@ class RedisLog:
                     # Cleared: what the tail holds is gone; newer exchanges start after the marker.
                     self._tail.clear()
                     self._floor = _id_of(entry_id) + 1
+                    self._marks = (max(self._marks[0], _id_of(entry_id)), self._marks[1])
+                    continue
+                if b"reset" in fields:
+                    self._marks = (self._marks[0], max(self._marks[1], int(fields[b"reset"])))
                     continue
                 exchange = _restore(entry_id, fields)
                 self._tail[exchange.id] = exchange
@@ -476,15 +505,21 @@ class RedisLog:
                 return []
             time.sleep(min(left, TAG_POLL_SECONDS))
 
-    def wait(self, last_id: int, timeout: float) -> list[Exchange]:
-        """Block until an exchange newer than `last_id` arrives (the tail wakes us), or the timeout passes."""
+    def wait(self, last_id: int, timeout: float, marks: tuple[int, int] | None = None) -> list[Exchange]:
+        """Block until an exchange newer than `last_id` arrives, the teacher's marks move on from
+        `marks` (the tail wakes us for both), or the timeout passes."""
         self._ready(settle=False)
+
+        def news() -> bool:
+            moved = marks is not None and self._following and self._marks != marks
+            return self._latest > last_id or self._tail_failed or moved
+
         with self._changed:
             self._waiters += 1
             self._last_waited = time.monotonic()
             self._changed.notify_all()  # an idle tail starts following
             try:
-                self._changed.wait_for(lambda: self._latest > last_id or self._tail_failed, timeout)
+                self._changed.wait_for(news, timeout)
                 failed = self._tail_failed
             finally:
                 self._waiters -= 1
@@ -493,9 +528,24 @@ class RedisLog:
             raise LogUnavailable(self.store.unavailable)
         return self.fresh(last_id)
 
-    def clear(self) -> None:
+    def clear(self) -> int:
+        """Empty the log for every worker; returns the newest id it emptied."""
         self._ready()
-        self.store.read(lambda r: self._clear(keys=self._log_keys, client=r))
+        keys = [*self._log_keys, self.store.keys["cleared"]]
+        return int(self.store.read(lambda r: self._clear(keys=keys, client=r)))
+
+    def predictions_reset(self) -> None:
+        """Note in the stream that the teacher reset the predictions: every worker's live logs say so."""
+        keys = [self.store.keys["ids"], self.store.keys["log"], self.store.keys["resets"]]
+        self.store.read(lambda r: self._reset(keys=keys, client=r))
+
+    def marks(self) -> tuple[int, int]:
+        """What the teacher did last, (cleared through, resets): from the tail when it follows."""
+        with self._changed:
+            if self._following:
+                return self._marks
+        keys = self.store.keys
+        return _marks(self.store.read(lambda r: r.mget(keys["cleared"], keys["resets"])))
 
     @property
     def recorded(self) -> int:
@@ -589,6 +639,8 @@ class RedisStore:
             "bytes",
             "tags",
             "teacher",
+            "cleared",
+            "resets",
             "pred:seen",
             "pred:per",
             "pred:shapes",

@@ -6,7 +6,10 @@ const POLL_MS = 2000;
 const STREAM_RETRY_MS = 10000;
 
 export class LiveFeed {
-  /** `emit` receives {type: "exchange", exchange}, {type: "gap", count} or {type: "status", text}. */
+  /**
+   * `emit` receives {type: "exchange", exchange}, {type: "gap", count}, {type: "status", text},
+   * and the teacher's actions: {type: "cleared", through} and {type: "reset"}.
+   */
   constructor({ streamUrl, apiUrl, emit }) {
     this.streamUrl = streamUrl;
     this.apiUrl = apiUrl;
@@ -40,6 +43,13 @@ export class LiveFeed {
     });
     source.addEventListener("exchange", (event) => this.deliver(JSON.parse(event.data)));
     source.addEventListener("gap", (event) => this.emit({ type: "gap", count: Number(event.data) }));
+    // The teacher cleared the log: nothing up to `through` is delivered again (polling included).
+    source.addEventListener("cleared", (event) => {
+      const through = Number(event.data) || 0;
+      this.lastId = Math.max(this.lastId, through);
+      this.emit({ type: "cleared", through });
+    });
+    source.addEventListener("reset", () => this.emit({ type: "reset" }));
     // The shared log (Redis) is away: the stream stays open and goes on when it is back.
     source.addEventListener("unavailable", (event) => {
       this.unavailable = true;

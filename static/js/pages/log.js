@@ -26,6 +26,7 @@ function matches(item) {
 
 function entryItem(exchange) {
   const item = document.createElement("li");
+  item.dataset.id = String(exchange.id);
   item.dataset.path = exchange.request.path;
   item.dataset.status = String(exchange.response.status);
   const button = document.createElement("button");
@@ -55,8 +56,33 @@ function entryItem(exchange) {
   return item;
 }
 
+// The Join panel folds to one line in the projector view once the class has joined (the first
+// exchange arrived), unless the teacher opened it again; the teacher can fold it any time.
+const join = document.querySelector("[data-join]");
+const joinLine = join.querySelector("[data-join-line]");
+const joinBox = join.querySelector(".join-box");
+let joinChosen = false;
+
+function foldJoin(folded) {
+  join.classList.toggle("folded", folded);
+  joinLine.hidden = !folded;
+  joinBox.hidden = folded;
+}
+
+join.querySelector("[data-join-fold]").addEventListener("click", () => {
+  joinChosen = true;
+  foldJoin(true);
+  join.querySelector("[data-join-unfold]").focus();
+});
+join.querySelector("[data-join-unfold]").addEventListener("click", () => {
+  joinChosen = true;
+  foldJoin(false);
+  join.querySelector("[data-join-fold]").focus();
+});
+
 function add(exchange) {
   if (shown.has(exchange.id)) return;
+  if (!joinChosen && document.documentElement.hasAttribute("data-projector")) foldJoin(true);
   shown.add(exchange.id);
   list.prepend(entryItem(exchange));
   while (list.children.length > MAX_ENTRIES) list.lastElementChild.remove();
@@ -90,16 +116,25 @@ async function openExchange(exchange) {
 // another tab) never comes back.
 let clearedThrough = 0;
 
+/** The teacher cleared the log: every entry up to `through` goes (newer ones stay), and the tally. */
+function cleared(through) {
+  clearedThrough = Math.max(clearedThrough, through);
+  for (const item of [...list.children]) {
+    if (Number(item.dataset.id) <= clearedThrough) {
+      shown.delete(Number(item.dataset.id));
+      item.remove();
+    }
+  }
+  emptyPredictions();
+}
+
 function onFeed(message) {
   if (message.type === "exchange" && message.exchange.id > clearedThrough) add(message.exchange);
   else if (message.type === "status") connection.textContent = message.text;
   else if (message.type === "gap") {
     connection.textContent = `Live (${message.count} exchanges left the log before they could be shown)`;
-  } else if (message.type === "cleared") {
-    clearedThrough = Math.max(clearedThrough, Number(message.through) || 0);
-    list.replaceChildren();
-    shown.clear();
-  }
+  } else if (message.type === "cleared") cleared(Number(message.through) || 0);
+  else if (message.type === "reset") emptyPredictions();
 }
 
 /** Open the feed: one per browser, shared by its tabs through a SharedWorker where there is one. */
@@ -131,22 +166,40 @@ async function teacherPost(url) {
   return fetch(url, { method: "POST", headers: { "X-CSRFToken": token } });
 }
 
+// Clear asks once; then every open live log (this one, the class's) empties, told by its stream.
 document.querySelector("[data-clear-button]")?.addEventListener("click", async () => {
-  const response = await teacherPost(intro.dataset.clear);
+  if (!confirm("Clear the log and the predictions for the whole class?")) return;
+  const response = await teacherPost(intro.dataset.clearUrl);
   if (!response.ok) return;
-  const cleared = { type: "cleared", through: Number(response.headers.get("X-Cleared-Through")) || 0 };
-  onFeed(cleared);
-  tellOtherTabs(cleared);
+  const message = { type: "cleared", through: Number(response.headers.get("X-Cleared-Through")) || 0 };
+  onFeed(message);
+  tellOtherTabs(message);
 });
 
-document.querySelector("[data-reset-predictions]")?.addEventListener("click", async () => {
-  if ((await teacherPost(intro.dataset.resetPredictions)).ok) {
-    document.querySelector("[data-predictions] tbody").replaceChildren();
-  }
+document.querySelector("button[data-reset-predictions]")?.addEventListener("click", async () => {
+  if ((await teacherPost(intro.dataset.resetUrl)).ok) emptyPredictions();
 });
 
-// "How the class predicted" follows the class: the tally is read again every few seconds.
+// "How the class predicted" follows the class: the tally is read again every few seconds, and
+// emptied at once when the stream says the teacher reset it.
 const predictionsTable = document.querySelector("[data-predictions]");
+const noPredictions = predictionsTable.dataset.empty;
+let tallyVersion = 0; // a read that began before a reset must not bring its rows back
+
+function emptyRow() {
+  const tr = document.createElement("tr");
+  const td = document.createElement("td");
+  td.colSpan = 4;
+  td.className = "muted";
+  td.textContent = noPredictions;
+  tr.append(td);
+  return tr;
+}
+
+function emptyPredictions() {
+  tallyVersion += 1;
+  predictionsTable.tBodies[0].replaceChildren(emptyRow());
+}
 
 function predictionRow(row) {
   const tr = document.createElement("tr");
@@ -167,11 +220,14 @@ function predictionRow(row) {
 }
 
 async function refreshPredictions() {
+  const version = tallyVersion;
   try {
     const response = await fetch(predictionsTable.dataset.url, { cache: "no-store" });
     if (!response.ok) return;
     const rows = await response.json();
-    if (rows.length) predictionsTable.tBodies[0].replaceChildren(...rows.map(predictionRow));
+    if (version !== tallyVersion) return;
+    const body = predictionsTable.tBodies[0];
+    body.replaceChildren(...(rows.length ? rows.map(predictionRow) : [emptyRow()]));
   } catch {
     // The next round tries again.
   }

@@ -10,8 +10,16 @@ let status = { type: "status", text: "Connecting…" };
 let feed = null;
 let clearedThrough = 0; // the newest exchange a Clear emptied: none of them is passed on again
 
+function forgetCleared(through) {
+  clearedThrough = Math.max(clearedThrough, through);
+  // A tab opened later must not be handed what was cleared.
+  const kept = recent.filter((message) => message.exchange.id > clearedThrough);
+  recent.splice(0, recent.length, ...kept);
+}
+
 function broadcast(message) {
   if (message.type === "exchange" && message.exchange.id <= clearedThrough) return;
+  if (message.type === "cleared") forgetCleared(Number(message.through) || 0);
   if (message.type === "exchange") {
     recent.push(message);
     if (recent.length > RECENT) recent.shift();
@@ -34,8 +42,8 @@ self.addEventListener("connect", (event) => {
         feed.start();
       }
     } else if (data.type === "cleared") {
-      clearedThrough = Math.max(clearedThrough, Number(data.through) || 0);
-      recent.length = 0;
+      // The teacher's tab says so at once (its stream says so too, to every tab of every browser).
+      forgetCleared(Number(data.through) || 0);
       for (const other of ports) if (other !== port) other.postMessage(data);
     } else if (data.type === "bye") {
       ports.delete(port);
