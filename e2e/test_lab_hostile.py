@@ -189,6 +189,9 @@ def fake_run(code, request):
     answer = original(code, request)
     answer["statusText"] = "<i id=pwned-status>OK</i>"
     answer["explanation"]["summary"] = "<img id=pwned-summary src=x>"
+    answer["explanation"]["rules"]["broken"] = [{"id": "x", "rule": "<img id=pwned-rule src=x>",
+        "strength": "MUST", "rfc": "9110", "section": "1#x", "url": "javascript:alert(1)",
+        "quote": "<b id=pwned-quote>q</b>", "detail": ""}]
     return answer
 runtime.run = fake_run
 return "rewritten", 201
@@ -201,7 +204,10 @@ return "rewritten", 201
     teacher_lab.get_by_role("textbox", name="Code").press("End")
     teacher_lab.keyboard.type(" ")  # an edit asks for highlighting again: the rewritten one answers
     expect(teacher_lab.locator("[data-highlight]")).to_have_attribute("data-highlighted", "refused")
-    for marker in ("pwned-token", "pwned-status", "pwned-summary"):
+    # A rule's fields are text, and its link is built from checked parts, never from the data's URL.
+    expect(teacher_lab.get_by_role("list", name="HTTP rules")).to_contain_text("<img id=pwned-rule src=x>")
+    expect(teacher_lab.locator("a[href^='javascript'], a[href*='1#x']")).to_have_count(0)
+    for marker in ("pwned-token", "pwned-status", "pwned-summary", "pwned-rule", "pwned-quote"):
         expect(teacher_lab.locator(f"#{marker}")).to_have_count(0)
     # Reset code starts a fresh Python: nothing the rewrite changed stays.
     teacher_lab.get_by_role("button", name="Reset code").click()

@@ -47,6 +47,7 @@ PYTHON_SOURCES = (
     "recording/trace.py",
     "recording/middleware.py",
     "recording/explain.py",
+    "recording/rules.py",
     "recording/masking.py",
     "stores/__init__.py",
     "stores/memory.py",

@@ -399,9 +399,10 @@ function answerFrom(raw) {
     const e = raw.explanation && typeof raw.explanation === "object" ? raw.explanation : null;
     const explanation = e && Object.fromEntries(
       Object.entries(e)
-        .filter(([name]) => name !== "source_html")
+        .filter(([name]) => name !== "source_html" && name !== "rules")
         .map(([name, value]) => [name, typeof value === "number" || typeof value === "boolean" ? value : value == null ? null : text(value)]),
     );
+    if (explanation) explanation.rules = rulesFrom(e.rules);
     return {
       kind,
       status: Number.isInteger(raw.status) ? raw.status : 0,
@@ -420,6 +421,23 @@ function answerFrom(raw) {
     return { kind, message: text(raw?.message) };
   }
   return { kind: "misbehaved" };
+}
+
+const MAX_RULES = 40;
+
+/** The HTTP rules of an answer (recording/rules.py's Review.as_dict()), as text fields only. */
+function rulesFrom(raw) {
+  if (!raw || typeof raw !== "object") return null;
+  const text = (value) => (typeof value === "string" ? value : "");
+  const items = (value) => (Array.isArray(value) ? value.filter((item) => item && typeof item === "object").slice(0, MAX_RULES) : []);
+  const cited = (item) => ({ id: text(item.id), section: text(item.section), rfc: text(item.rfc), quote: text(item.quote) });
+  const finding = (item) => ({ ...cited(item), rule: text(item.rule), strength: text(item.strength), detail: text(item.detail) });
+  return {
+    summary: text(raw.summary),
+    broken: items(raw.broken).map(finding),
+    advice: items(raw.advice).map(finding),
+    notes: items(raw.notes).map((item) => ({ ...cited(item), text: text(item.text) })),
+  };
 }
 
 // -- Sending --------------------------------------------------------------------------------------
