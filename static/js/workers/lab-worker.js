@@ -118,13 +118,16 @@ function toJs(proxy) {
   return value;
 }
 
-/** One request from the page: run the learner's file against it, or highlight the code. */
+/** One request from the page: run the learner's file against it, check it for a challenge, or highlight it. */
 function handle(message) {
   ceilingReached = false;
   let result;
   try {
     if (message.type === "run") {
       result = toJs(runtime.run(message.code, pyodide.toPy(message.request)));
+    } else if (message.type === "check") {
+      // A challenge's checks, with the page's fresh seed: answered like "run", as plain data.
+      result = { kind: "checked", ...toJs(runtime.check(toText(message.challenge), message.code, toText(message.seed))) };
     } else if (message.type === "highlight") {
       result = { kind: "tokens", tokens: toJs(runtime.highlight_tokens(message.code)) };
     } else {
