@@ -1,7 +1,7 @@
 """The code lab's Python, run here in CPython: the same module Pyodide runs in the learner's browser."""
 
-from playground.lab.listings import listing_code
 from playground.lab.challenges import get_challenge
+from playground.lab.listings import listing_code
 from playground.lab.runtime import check, run
 
 FORM = [["Content-Type", "application/x-www-form-urlencoded"]]

@@ -3,7 +3,8 @@
 Pyodide loads this module in a Web Worker, with the playground's own recorder, explainer and
 challenges beside it: the learner's app is wrapped by the same Recorder as the server's endpoints,
 the answer is explained by the same code, and ``check`` runs a challenge's checks (challenges.py).
-Flask's test_client() calls the app: no socket, no thread, no server. It runs in CPython too, which is how tests/test_lab_runtime.py checks it.
+Flask's test_client() calls the app: no socket, no thread, no server. It runs in CPython too,
+which is how tests/test_lab_runtime.py checks it.
 """
 
 import ast
