@@ -836,7 +836,8 @@ function showSolution(challenge) {
 
 function markSolved() {
   for (const entry of challengesBox.querySelectorAll("[data-challenge-item]")) {
-    entry.querySelector("[data-solved-mark]").hidden = !learnerProgress.solved[entry.dataset.challengeItem];
+    // Text only when solved: the word is what screen readers and tests read.
+    entry.querySelector("[data-solved-mark]").textContent = learnerProgress.solved[entry.dataset.challengeItem] ? "Solved" : "";
   }
   const count = challenges.filter((challenge) => learnerProgress.solved[challenge.id]).length;
   part(challengesBox, "progress-count").textContent = `Solved ${count} of ${challenges.length}, kept in this browser.`;
