@@ -65,7 +65,9 @@ def describe(code: int, headers: list[tuple[str, str]] | None = None) -> str:
         description += (
             f"; this answer's Location names it: {location}"
             if location
-            else "; HTTP expects a Location header naming it, and this answer has none"
+            # Without Location, the created resource is the target URI (RFC 9110, 15.3.2): no fault.
+            else "; this answer has no Location, so what it created is the address the request went "
+            "to (the target URI)"
         )
     return description
 
