@@ -87,19 +87,22 @@ def test_the_labs_answer_carries_the_rules_of_the_learners_code() -> None:
 
 
 def _imported_modules(path: Path) -> set[str]:
-    """The playground modules a lab source imports (relative imports, anywhere in the file)."""
+    """The playground files a lab source needs (relative imports, anywhere in the file): a submodule
+    it imports by name, or the module or package ``__init__.py`` a name comes from. (The lab makes
+    an empty ``__init__.py`` for a folder whose own it does not load.)"""
     package = path.parent.relative_to(PACKAGE).parts
     found = set()
     for node in ast.walk(ast.parse(path.read_text())):
         if isinstance(node, ast.ImportFrom) and node.level:
             base = list(package[: len(package) - node.level + 1])
-            module = [*base, *(node.module.split(".") if node.module else [])]
-            names = [alias.name for alias in node.names]
-            for candidate in ["/".join(module) + ".py", *("/".join([*module, n]) + ".py" for n in names)]:
-                if (PACKAGE / candidate).is_file():
-                    found.add(candidate)
-            if (PACKAGE / "/".join(module) / "__init__.py").is_file():
-                found.add("/".join(module) + "/__init__.py")
+            module = "/".join([*base, *(node.module.split(".") if node.module else [])])
+            for alias in node.names:
+                if (PACKAGE / f"{module}/{alias.name}.py").is_file():
+                    found.add(f"{module}/{alias.name}.py")
+                elif (PACKAGE / f"{module}.py").is_file():
+                    found.add(f"{module}.py")
+                else:
+                    found.add(f"{module}/__init__.py")
     return found
 
 
