@@ -40,3 +40,27 @@ def test_no_serious_violation_after_an_exchange(home: Page, watch: BrowserWatch,
     playground.user_details.fill(username="sam").leave_out("lastname").send()
     expect(playground.explanation.get_by_role("mark")).to_be_visible()
     assert serious_violations(home) == []
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_no_serious_violation_in_the_http_rules(page: Page, watch: BrowserWatch, theme: str) -> None:
+    page.emulate_media(color_scheme=theme)
+    page.goto("/codes")
+    page.get_by_role("button", name="Try 206").click()
+    rules = page.get_by_role("list", name="HTTP rules")
+    rules.get_by_text("What the RFC says").click()
+    expect(rules.locator("blockquote")).to_be_visible()
+    assert serious_violations(page) == []
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_no_serious_violation_in_a_failed_check(page: Page, watch: BrowserWatch, theme: str) -> None:
+    page.emulate_media(color_scheme=theme)
+    page.goto("/lab")
+    expect(page.get_by_role("status").filter(has_text="Python is ready")).to_be_visible(timeout=60_000)
+    challenges = page.get_by_role("region", name="Challenges")
+    challenges.get_by_role("button", name="Answer 202 Accepted", exact=True).click()
+    challenges.get_by_role("button", name="Check", exact=True).click()
+    expect(challenges.get_by_role("list", name="Checks")).to_contain_text("Failed", timeout=20_000)
+    challenges.get_by_role("button", name="Show a hint").click()
+    assert serious_violations(page) == []

@@ -175,7 +175,10 @@ def test_code_that_rewrites_the_highlighter_and_the_runtime_puts_only_text_in_th
         """
 runtime = sys.modules["playground.lab.runtime"]
 runtime.highlight_tokens = lambda code: [["k", "<b id=pwned-token>x</b>"]]
-runtime.explain = lambda app, exchange: {"summary": "<img id=pwned-summary src=x>", "status_class": "<b>"}
+rule = {"id": "x", "rule": "<img id=pwned-rule src=x>", "strength": "MUST", "rfc": "9110",
+        "section": "1#x", "url": "javascript:alert(1)", "quote": "<b id=pwned-quote>q</b>", "detail": ""}
+runtime.explain = lambda app, exchange: {"summary": "<img id=pwned-summary src=x>", "status_class": "<b>",
+                                         "rules": {"broken": [rule], "advice": [], "notes": []}}
 return "rewritten", "200 <i id=pwned-status>OK</i>"
 """,
         imports="import sys",
@@ -187,7 +190,10 @@ return "rewritten", "200 <i id=pwned-status>OK</i>"
     teacher_lab.get_by_role("textbox", name="Code").press("End")
     teacher_lab.keyboard.type(" ")
     expect(teacher_lab.locator("[data-highlight]")).to_have_attribute("data-highlighted", "coloured")
-    for marker in ("pwned-token", "pwned-status", "pwned-summary"):
+    # A rule's fields are text, and its link is built from checked parts, never from the data's URL.
+    expect(teacher_lab.get_by_role("list", name="HTTP rules")).to_contain_text("<img id=pwned-rule src=x>")
+    expect(teacher_lab.locator("a[href^='javascript'], a[href*='1#x']")).to_have_count(0)
+    for marker in ("pwned-token", "pwned-status", "pwned-summary", "pwned-rule", "pwned-quote"):
         expect(teacher_lab.locator(f"#{marker}")).to_have_count(0)
     # Another file runs in a fresh Python: nothing the rewrite changed stays.
     run(teacher_lab, TUTORIAL, expected="201")

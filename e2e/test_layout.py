@@ -78,6 +78,12 @@ def with_an_answer_lab(page: Page) -> None:
     form.get_by_label("username", exact=True).fill("sam")
     form.get_by_role("button", name="Send").click()
     expect(page.get_by_role("region", name="Response")).to_contain_text("201")
+    # A challenge too, with a failed check (what it sent, expected and got) and a hint on screen.
+    challenges = page.get_by_role("region", name="Challenges")
+    challenges.get_by_role("button", name="422 naming the missing field", exact=True).click()
+    challenges.get_by_role("button", name="Check", exact=True).click()
+    expect(challenges.get_by_role("list", name="Checks")).to_contain_text("Failed", timeout=20_000)
+    challenges.get_by_role("button", name="Show a hint").click()
 
 
 def with_an_answer_log(page: Page, live_server: str) -> None:

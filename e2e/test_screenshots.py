@@ -8,6 +8,8 @@ import pytest
 from flask import Flask
 from playwright.sync_api import Page, expect
 
+from playground.lab.challenges import BY_ID
+
 from .conftest import BrowserWatch, become_teacher
 from .pages import HomePage
 
@@ -86,3 +88,19 @@ def test_the_code_lab_after_an_edit(page: Page, watch: BrowserWatch, shots: Path
     expect(page.get_by_role("region", name="Compare with the server")).to_contain_text("Status: 202")
     page.screenshot(path=shots / "lab.png", full_page=True)
     assert saved(shots / "lab.png")
+
+
+def test_a_challenge_solved_in_the_code_lab(page: Page, watch: BrowserWatch, shots: Path) -> None:
+    challenge = BY_ID["missing-field-422"]
+    page.set_viewport_size({"width": 1280, "height": 1000})
+    page.goto("/lab")
+    expect(page.get_by_role("status").filter(has_text="Python is ready")).to_be_visible(timeout=60_000)
+    region = page.get_by_role("region", name="Challenges")
+    region.get_by_role("button", name=challenge.title, exact=True).click()
+    page.get_by_role("textbox", name="Code").fill(challenge.solution)
+    region.get_by_role("button", name="Check", exact=True).click()
+    expect(region.get_by_role("listitem").filter(has_text=challenge.title)).to_contain_text(
+        "Solved", timeout=20_000
+    )
+    region.screenshot(path=shots / "challenge.png")
+    assert saved(shots / "challenge.png")

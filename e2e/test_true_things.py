@@ -128,7 +128,7 @@ def test_an_unfollowed_redirect_claims_nothing_the_pages_javascript_saw(
 
 def test_a_201_without_a_location_says_none_follows(playground: HomePage) -> None:
     playground.user_details.fill(username="sam", firstname="john", lastname="king").send()
-    expect(playground.explanation).to_contain_text("HTTP expects a Location header naming it")
+    expect(playground.explanation).to_contain_text("no Location, so what it created is the address")
     expect(playground.explanation).not_to_contain_text("URL follows")
 
 

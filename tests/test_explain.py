@@ -127,10 +127,12 @@ def test_the_explanation_carries_the_status_facts_from_httpstatus(client: FlaskC
     explanation = client.get("/api/exchanges/1").json["explanation"]
     assert explanation["status_class"] == "2xx" and explanation["status_class_name"] == "Success"
     assert explanation["status_name"] == "CREATED"
-    # http.HTTPStatus says "Document created, URL follows": here no Location follows, and it says so.
+    # http.HTTPStatus says "Document created, URL follows": here no Location follows, and it says what
+    # that means.
     description = explanation["status_description"]
     assert description.startswith("The request has been fulfilled")
-    assert "HTTP expects a Location header naming it, and this answer has none" in description
+    # Without a Location, what a 201 created is the target URI (RFC 9110, 15.3.2): no fault of it.
+    assert "no Location, so what it created is the address the request went to" in description
     assert "URL follows" not in description
 
 

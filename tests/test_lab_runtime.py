@@ -1,7 +1,8 @@
 """The code lab's Python, run here in CPython: the same module Pyodide runs in the learner's browser."""
 
+from playground.lab.challenges import get_challenge
 from playground.lab.listings import listing_code
-from playground.lab.runtime import run
+from playground.lab.runtime import check, run
 
 FORM = [["Content-Type", "application/x-www-form-urlencoded"]]
 DETAILS = {
@@ -66,3 +67,21 @@ def test_sending_again_without_an_edit_reuses_the_app_and_answers_afresh() -> No
     assert first["status"] == 201 and again["status"] == 400
     assert again["explanation"]["source_line"] == 'lastname = request.form["lastname"]'
     assert run(code.replace("201", "203"), DETAILS)["status"] == 203
+
+
+def test_check_runs_a_challenges_checks_as_the_check_button_does() -> None:
+    challenge = get_challenge("accepted-202")
+    assert check(challenge.id, challenge.solution, "seed-1")["solved"] is True
+    starting = check(challenge.id, challenge.starting_code, "seed-2")
+    assert starting["solved"] is False
+    failed = next(result for result in starting["results"] if not result["passed"])
+    assert failed["mistake"] == "answered 201 instead of 202"
+    assert failed["source_line"] == 'return "Success", 201'
+
+
+def test_a_send_after_a_check_explains_its_own_file_not_the_checked_one() -> None:
+    # The checks load their file as app.py too: a Send must not reuse an app whose lines were replaced.
+    assert run(listing_code("tuple"), DETAILS)["explanation"]["source_line"] == 'return "Success", 201'
+    shifted = "# a first line that moves every other one down\n" + listing_code("tuple")
+    check("accepted-202", shifted, "seed")
+    assert run(listing_code("tuple"), DETAILS)["explanation"]["source_line"] == 'return "Success", 201'

@@ -35,6 +35,7 @@ from flask import (
 
 from ..forms import SignUpForm, UserDetailsForm
 from .assets import PYODIDE_FILES, PYODIDE_VERSION, cache_dir, missing
+from .challenges import catalogue
 from .listings import listing_code
 
 bp = Blueprint("lab", __name__, url_prefix="/lab")
@@ -48,6 +49,7 @@ PYTHON_SOURCES = (
     "recording/trace.py",
     "recording/middleware.py",
     "recording/explain.py",
+    "recording/rules.py",
     "recording/masking.py",
     "stores/__init__.py",
     "stores/memory.py",
@@ -156,6 +158,7 @@ def page() -> Response:
         config=config,
         missing=absent,
         listings={style: listing_code(style) for style in ("tuple", "make_response")},
+        challenges=catalogue(),
         endpoint_forms=forms,
         max_link_bytes=MAX_LINK_CODE_BYTES,
         memory_ceiling_mib=MEMORY_CEILING_BYTES // (1024 * 1024),

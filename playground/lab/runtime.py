@@ -1,9 +1,10 @@
 """The code lab's Python: runs a learner's app file and answers one request, in the learner's browser.
 
-Pyodide loads this module in a Web Worker, with the playground's own recorder and explainer beside
-it: the learner's app is wrapped by the same Recorder as the server's endpoints, and the answer is
-explained by the same code. Flask's test_client() calls the app: no socket, no thread, no server.
-It runs in CPython too, which is how tests/test_lab_runtime.py checks it.
+Pyodide loads this module in a Web Worker, with the playground's own recorder, explainer and
+challenges beside it: the learner's app is wrapped by the same Recorder as the server's endpoints,
+the answer is explained by the same code, and ``check`` runs a challenge's checks (challenges.py).
+Flask's test_client() calls the app: no socket, no thread, no server. It runs in CPython too,
+which is how tests/test_lab_runtime.py checks it.
 """
 
 import ast
@@ -19,6 +20,7 @@ from flask import Flask
 
 from ..recording.explain import explain
 from ..recording.middleware import init_app as record
+from . import challenges
 
 FILENAME = "app.py"
 AVAILABLE = (
@@ -136,6 +138,19 @@ def warm_up() -> dict[str, Any]:
     answer = run(WARM_UP, {"path": "/userDetails", "method": "POST", "headers": form, "body": ""})
     _loaded.clear()
     return answer
+
+
+def check(challenge_id: str, code: str, seed: str) -> dict[str, Any]:
+    """Run a challenge's checks on the learner's file (challenges.check_code): what Check shows.
+
+    The checks load the file afresh, into the same module name and the same app.py lines as run():
+    the next Send runs its own file again rather than reuse an app whose source lines were replaced.
+    """
+    _loaded.clear()
+    try:
+        return challenges.check_code(challenge_id, code, seed)
+    finally:
+        _loaded.clear()
 
 
 def _answer(app: Flask, recorder: Any, request: dict[str, Any], notes: list[str]) -> dict[str, Any]:

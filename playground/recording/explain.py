@@ -20,6 +20,7 @@ from typing import Any
 from flask import Flask
 
 from .exchange import Exchange
+from .rules import review_exchange
 
 STATUS_CLASSES = {
     1: ("Informational", "the request was received and is still being processed"),
@@ -64,7 +65,9 @@ def describe(code: int, headers: list[tuple[str, str]] | None = None) -> str:
         description += (
             f"; this answer's Location names it: {location}"
             if location
-            else "; HTTP expects a Location header naming it, and this answer has none"
+            # Without Location, the created resource is the target URI (RFC 9110, 15.3.2): no fault.
+            else "; this answer has no Location, so what it created is the address the request went "
+            "to (the target URI)"
         )
     return description
 
@@ -244,15 +247,28 @@ def register_explainer(blueprint: str, explainer: Explainer) -> None:
     EXPLAINERS[blueprint] = explainer
 
 
+def rules_of(exchange: Exchange) -> dict[str, Any]:
+    """The exchange checked against HTTP's rules (rules.py), as the page's **HTTP rules** list shows it:
+    ``summary``, ``broken``, ``advice`` and ``notes``. The line that decided the status is the
+    explanation's own (``source_line``, ``line_number``), beside it."""
+    return review_exchange({"request": exchange.request, "response": exchange.response}).as_dict()
+
+
 def explain(app: Flask, exchange: Exchange, with_source: bool = False) -> dict[str, Any]:
-    """The explanation of one exchange, for the API and the page."""
+    """The explanation of one exchange, for the API and the page, with its HTTP rules (``rules``)."""
+    explanation = _explain(app, exchange, with_source)
+    explanation["rules"] = rules_of(exchange)
+    return explanation
+
+
+def _explain(app: Flask, exchange: Exchange, with_source: bool) -> dict[str, Any]:
     source = view_source(app, exchange.view)
     decided = _deciding_line(exchange, source)
     explainer = EXPLAINERS.get(exchange.view.split(".")[0])
     if explainer and decided and source and decided[0] == source[2]:
         own = explainer(exchange, source, decided[1])
         if own is not None:
-            return own if with_source else {k: v for k, v in own.items() if k != "source_html"}
+            return dict(own) if with_source else {k: v for k, v in own.items() if k != "source_html"}
     source_line = linecache.getline(decided[0], decided[1]).strip() if decided else None
     explanation: dict[str, Any] = {
         **status_facts(exchange.response["status"], exchange.response["headers"]),

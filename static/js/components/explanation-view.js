@@ -35,7 +35,93 @@ export function showExplanation(root, exchange, chain = []) {
       : `The view that answered: \`${e.view_function}\``;
     showSource(root, e.source_html, caption);
   }
+  showRules(root, e.rules, e);
   root.dataset.status = String(exchange.response.status);
+}
+
+// -- HTTP rules: what RFC 9110 asks of this answer (playground/recording/rules.py) -----------------
+
+const RFC = /^[0-9]{3,5}$/;
+const SECTION = /^[0-9]{1,2}(\.[0-9]{1,2}){0,4}$/;
+
+/** The RFC Editor's address of a section, built here from checked parts: never a URL from the data. */
+export function sectionUrl(rfc, section) {
+  return RFC.test(rfc) && SECTION.test(section) ? `https://www.rfc-editor.org/rfc/rfc${rfc}#section-${section}` : null;
+}
+
+function element(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+/** The section as a link, and the RFC's own words in a <details>: readable offline. */
+function citation(item) {
+  const box = element("div", "rule-cite");
+  const url = sectionUrl(item.rfc, item.section);
+  const name = `RFC ${item.rfc}, section ${item.section}`;
+  if (url) {
+    const link = element("a", null, name);
+    link.href = url;
+    link.rel = "noopener noreferrer";
+    box.append(link);
+  } else {
+    box.append(name);
+  }
+  if (item.quote) {
+    const details = element("details");
+    details.append(element("summary", null, "What the RFC says"), element("blockquote", null, item.quote));
+    box.append(details);
+  }
+  return box;
+}
+
+function ruleItem(finding, kind, explanation) {
+  const item = element("li", `rule ${kind}`);
+  item.dataset.rule = finding.id;
+  const head = element("p");
+  const label = kind === "broken" ? `Broken (${finding.strength}): ` : `Advice (${finding.strength}), not a broken rule: `;
+  head.append(element("strong", "rule-kind", label), finding.rule);
+  item.append(head);
+  if (finding.detail) item.append(element("p", "rule-detail", finding.detail));
+  if (kind === "broken" && explanation?.source_line) {
+    const where = explanation.line_number ? ` (\`${explanation.source_file}\`, line ${explanation.line_number})` : "";
+    const line = element("p", "muted");
+    setRichText(line, `The line that decided the status: \`${explanation.source_line}\`${where}.`);
+    item.append(line);
+  }
+  item.append(citation(finding));
+  return item;
+}
+
+function noteItem(note) {
+  const item = element("li", "rule note");
+  item.dataset.rule = note.id;
+  const head = element("p");
+  head.append(element("strong", "rule-kind", "Note, no rule broken: "), note.text);
+  item.append(head, citation(note));
+  return item;
+}
+
+/** The HTTP rules list: one item per rule broken, then the advice (a MAY), then the notes. */
+function showRules(root, rules, explanation) {
+  const box = part(root, "rules-box");
+  if (!box) return;
+  const list = part(root, "rules");
+  box.hidden = !rules;
+  if (!rules) {
+    list.replaceChildren();
+    return;
+  }
+  part(root, "rules-summary").textContent = rules.summary;
+  list.replaceChildren(
+    ...rules.broken.map((finding) => ruleItem(finding, "broken", explanation)),
+    ...rules.advice.map((finding) => ruleItem(finding, "advice", explanation)),
+    ...rules.notes.map(noteItem),
+  );
+  list.hidden = !list.children.length;
+  root.dataset.rulesBroken = String(rules.broken.length);
 }
 
 function hopLine(hop) {
@@ -73,5 +159,7 @@ export function clearExplanation(root, message) {
     part(root, name).replaceChildren();
   }
   showChain(root, []);
+  showRules(root, null);
   delete root.dataset.status;
+  delete root.dataset.rulesBroken;
 }

@@ -10,8 +10,10 @@ import { pageViews } from "../components/flow.js";
 import { enableCopy, showRequest } from "../components/request-view.js";
 import { formatBytes, revealAnswer, showFailure, showResponse } from "../components/response-view.js";
 import { enableToggles } from "../components/send-toggle.js";
+import { downloadProgress, loadProgress, saveProgress } from "../lib/progress.js";
 
 const RUN_LIMIT_MS = 5000;
+const CHECK_LIMIT_MS = 15000; // a Check sends a challenge's requests, a few per check
 const layout = document.querySelector("[data-lab-config]");
 const config = JSON.parse(layout.dataset.labConfig);
 const listings = JSON.parse(layout.dataset.listings);
@@ -139,8 +141,13 @@ function dedent() {
   code.setSelectionRange(Math.max(lineStart, caret - spaces), Math.max(lineStart, caret - spaces));
 }
 
+// The code the page itself last put in the editor (a listing, a link's, a challenge's start): any other
+// is the learner's edit, not to be discarded without asking.
+let loadedCode = null;
+
 function setCode(text) {
   code.value = text;
+  loadedCode = text;
   refreshEditor();
 }
 
@@ -372,8 +379,12 @@ const MISBEHAVED =
   "Stopped: your code sent this page a message of its own. The lab took no notice and stopped that Python: the next Send runs in a fresh one.";
 const STOPPED = "Stopped after 5 s: your code ran too long (an endless loop?). The lab stopped that Python: the next Send runs in a fresh one.";
 
-/** Run the code against one request; a run that does not answer in 5 s is stopped, Python replaced. */
-async function runCode(request) {
+/**
+ * Ask the active sandbox one thing (a run, a check) and read its answer with `read`, which lets only
+ * data of the expected shapes through. An answer that does not come within `limit` ms is stopped, and
+ * Python replaced.
+ */
+async function askPython(message, limit, read, busy) {
   // Code that ran may have changed its Python (a patched runtime answers for the next file too) and
   // kept what it made (JavaScript buffers outside the WebAssembly ceiling): each Send runs in a fresh
   // Python when the warm spare is ready, and other code always does. Only the same code, sent again
@@ -387,22 +398,27 @@ async function runCode(request) {
     return { kind: sandbox.state === "retired" ? "misbehaved" : "unavailable" };
   }
   sandbox.ranCode = code.value;
-  status.textContent = "Running your code…";
+  status.textContent = busy;
   let timer;
   const timeout = new Promise((resolve) => {
-    timer = setTimeout(() => resolve({ stopped: true }), RUN_LIMIT_MS);
+    timer = setTimeout(() => resolve({ stopped: true }), limit);
   });
-  const outcome = await Promise.race([sandbox.ask({ type: "run", code: code.value, request }), timeout]);
+  const outcome = await Promise.race([sandbox.ask(message), timeout]);
   clearTimeout(timer);
   if (outcome.stopped) {
     performance.mark("lab:stopped"); // when the limit fired: e2e/test_lab.py checks it is 5 s
     if (active === sandbox) replaceActive({ kind: "stopped" });
     return { kind: "stopped" };
   }
-  const result = answerFrom(outcome.result);
+  const result = read(outcome.result);
   if (["memory", "crashed", "misbehaved"].includes(result.kind) && active === sandbox) replaceActive(result);
   if (active === sandbox) status.textContent = "Python is ready: edit the code and press Send.";
   return { ...result, durationMs: Number(outcome.durationMs) || 0 };
+}
+
+/** Run the code against one request; a run that does not answer in 5 s is stopped, Python replaced. */
+function runCode(request) {
+  return askPython({ type: "run", code: code.value, request }, RUN_LIMIT_MS, answerFrom, "Running your code…");
 }
 
 /** What the sandbox answered, as plain data of the expected shapes: nothing else gets through. */
@@ -417,13 +433,14 @@ function answerFrom(raw) {
     const e = raw.explanation && typeof raw.explanation === "object" ? raw.explanation : null;
     const explanation = e && Object.fromEntries(
       Object.entries(e)
-        .filter(([name]) => name !== "source_html")
+        .filter(([name]) => name !== "source_html" && name !== "rules")
         .map(([name, value]) => [name, typeof value === "number" || typeof value === "boolean" ? value : value == null ? null : text(value)]),
     );
     if (explanation) {
       for (const name of ["summary", "status_class", "status_class_name", "status_class_meaning", "status_description"]) {
         explanation[name] = text(explanation[name]);
       }
+      explanation.rules = rulesFrom(e.rules);
     }
     return {
       kind,
@@ -445,6 +462,23 @@ function answerFrom(raw) {
     return { kind, message: text(raw?.message) };
   }
   return { kind: "misbehaved" };
+}
+
+const MAX_RULES = 40;
+
+/** The HTTP rules of an answer (recording/rules.py's Review.as_dict()), as text fields only. */
+function rulesFrom(raw) {
+  if (!raw || typeof raw !== "object") return null;
+  const text = (value) => (typeof value === "string" ? value : "");
+  const items = (value) => (Array.isArray(value) ? value.filter((item) => item && typeof item === "object").slice(0, MAX_RULES) : []);
+  const cited = (item) => ({ id: text(item.id), section: text(item.section), rfc: text(item.rfc), quote: text(item.quote) });
+  const finding = (item) => ({ ...cited(item), rule: text(item.rule), strength: text(item.strength), detail: text(item.detail) });
+  return {
+    summary: text(raw.summary),
+    broken: items(raw.broken).map(finding),
+    advice: items(raw.advice).map(finding),
+    notes: items(raw.notes).map((item) => ({ ...cited(item), text: text(item.text) })),
+  };
 }
 
 // -- Sending --------------------------------------------------------------------------------------
@@ -702,6 +736,244 @@ window.addEventListener("popstate", async (event) => {
   }
 });
 
+// -- Challenges: a goal, checks that run the learner's app in the sandbox, progress kept here ------
+
+const challengesBox = document.querySelector("[data-challenges]");
+const challenges = JSON.parse(challengesBox.dataset.challenges);
+const challengeById = new Map(challenges.map((challenge) => [challenge.id, challenge]));
+const challengeView = challengesBox.querySelector("[data-challenge-view]");
+const checkButton = challengeView.querySelector("[data-check]");
+const hintButton = challengeView.querySelector("[data-hint]");
+const solutionButton = challengeView.querySelector("[data-solution-ask]");
+const learnerProgress = loadProgress(challenges.map((challenge) => challenge.id));
+const solutionAsks = new Map();
+let chosen = null;
+
+const CHECK_STOPPED =
+  "Stopped after 15 s: the checks did not finish (an endless loop?). The lab stopped that Python: the next Check runs in a fresh one.";
+
+/** A check's result from the sandbox, as plain data of the expected shapes: nothing else gets through. */
+function checkFrom(raw) {
+  const text = (value) => (typeof value === "string" ? value : "");
+  const line = (value) => (Number.isInteger(value) && value > 0 ? value : null);
+  const kind = text(raw?.kind);
+  if (kind !== "checked") {
+    const known = ["memory", "crashed", "misbehaved", "stopped", "unavailable", "error"].includes(kind);
+    return known ? { kind, message: text(raw?.message) } : { kind: "misbehaved" };
+  }
+  const pairs = (value) =>
+    Array.isArray(value) ? value.filter((pair) => Array.isArray(pair) && pair.length === 2).slice(0, 50).map(([n, v]) => [text(n), text(v)]) : [];
+  const sent = (value) =>
+    value && typeof value === "object"
+      ? { method: text(value.method), path: text(value.path), headers: pairs(value.headers), body: value.body == null ? null : text(value.body) }
+      : null;
+  const got = (value) =>
+    value && typeof value === "object"
+      ? {
+          status: Number.isInteger(value.status) ? value.status : 0,
+          headers: pairs(value.headers),
+          body: text(value.body),
+          exception: value.exception == null ? null : text(value.exception),
+        }
+      : null;
+  const results = (Array.isArray(raw.results) ? raw.results : [])
+    .filter((result) => result && typeof result === "object")
+    .slice(0, 50)
+    .map((result) => ({
+      check: text(result.check),
+      passed: result.passed === true,
+      sent: sent(result.sent),
+      expected: text(result.expected),
+      got: got(result.got),
+      mistake: result.mistake == null ? null : text(result.mistake),
+      line: line(result.line),
+      sourceLine: text(result.source_line),
+    }));
+  const error = raw.error && typeof raw.error === "object" ? { message: text(raw.error.message), line: line(raw.error.line) } : null;
+  const solved = !error && results.length > 0 && results.every((result) => result.passed);
+  return { kind, challenge: text(raw.challenge), solved, error, results };
+}
+
+function item(className, ...children) {
+  const element = document.createElement("li");
+  if (className) element.className = className;
+  element.append(...children);
+  return element;
+}
+
+function labelled(term, text) {
+  const row = document.createElement("p");
+  const label = document.createElement("strong");
+  label.textContent = `${term}: `;
+  row.append(label);
+  const value = document.createElement("span");
+  setRichText(value, text);
+  row.append(value);
+  return row;
+}
+
+function requestLine(sent) {
+  const body = sent.body ? `, body \`${sent.body}\`` : "";
+  const address = sent.address ? ` from ${sent.address}` : "";
+  const headers = sent.headers.filter(([name]) => name.toLowerCase() !== "content-type").map(([n, v]) => `\`${n}: ${v}\``);
+  return `\`${sent.method} ${sent.path}\`${address}${headers.length ? `, with ${headers.join(", ")}` : ""}${body}`;
+}
+
+function answerLine(got) {
+  const headers = got.headers.filter(([name]) => !["content-length", "date", "server"].includes(name.toLowerCase()));
+  const shown = headers.map(([n, v]) => `\`${n}: ${v}\``).join(", ");
+  const body = got.body ? `, body \`${got.body.length > 200 ? `${got.body.slice(0, 200)}…` : got.body}\`` : ", no body";
+  const raised = got.exception ? ` (the app raised \`${got.exception}\`)` : "";
+  return `${got.status}${raised}${shown ? `, with ${shown}` : ""}${body}`;
+}
+
+/** One check as a list item: passed, or failed with what it sent, expected and got. */
+function resultItem(result) {
+  const head = document.createElement("p");
+  const verdict = document.createElement("strong");
+  verdict.textContent = result.passed ? "Passed: " : "Failed: ";
+  head.append(verdict, result.check);
+  const entry = item(result.passed ? "check-result passed" : "check-result failed", head);
+  if (!result.passed) {
+    if (result.sent) entry.append(labelled("Sent", requestLine(result.sent)));
+    if (result.expected) entry.append(labelled("Expected", result.expected));
+    if (result.got) entry.append(labelled("Got", answerLine(result.got)));
+    if (result.mistake) entry.append(labelled("In short", result.mistake));
+    if (result.line) {
+      const source = result.sourceLine ? `: \`${result.sourceLine}\`` : "";
+      entry.append(labelled("Deciding line", `line ${result.line} of app.py${source} (marked in the editor)`));
+    }
+  }
+  return entry;
+}
+
+function showCheckNames(challenge) {
+  const results = part(challengeView, "results");
+  results.replaceChildren(...challenge.checks.map((name) => item("check-result", `Not checked yet: ${name}`)));
+}
+
+function showHints(challenge) {
+  const shown = Math.min(learnerProgress.hints[challenge.id] ?? 0, challenge.hints.length);
+  const list = part(challengeView, "hints");
+  list.replaceChildren(...challenge.hints.slice(0, shown).map((hint) => {
+    const entry = item("hint");
+    setRichText(entry, hint);
+    return entry;
+  }));
+  list.hidden = shown === 0;
+  hintButton.disabled = shown >= challenge.hints.length;
+}
+
+function showSolution(challenge) {
+  const box = part(challengeView, "solution");
+  const open = Boolean(learnerProgress.solved[challenge.id]) || (solutionAsks.get(challenge.id) ?? 0) >= 2;
+  box.hidden = !open;
+  solutionButton.hidden = open;
+  if (open) part(box, "solution-code").textContent = challenge.solution;
+}
+
+function markSolved() {
+  for (const entry of challengesBox.querySelectorAll("[data-challenge-item]")) {
+    // Text only when solved: the word is what screen readers and tests read.
+    entry.querySelector("[data-solved-mark]").textContent = learnerProgress.solved[entry.dataset.challengeItem] ? "Solved" : "";
+  }
+  const count = challenges.filter((challenge) => learnerProgress.solved[challenge.id]).length;
+  part(challengesBox, "progress-count").textContent = `Solved ${count} of ${challenges.length}, kept in this browser.`;
+}
+
+async function chooseChallenge(id) {
+  const challenge = challengeById.get(id);
+  if (!challenge) return;
+  if (chosen !== challenge) {
+    const start = `Start “${challenge.title}”? Your edits to app.py will be lost.`;
+    if (code.value !== loadedCode && code.value !== challenge.starting_code && !confirm(start)) return;
+    setCode(challenge.starting_code);
+    history.pushState(null, "", await linkFor(code.value));
+  }
+  chosen = challenge;
+  for (const button of challengesBox.querySelectorAll("[data-challenge]")) {
+    if (button.dataset.challenge === id) button.setAttribute("aria-current", "true");
+    else button.removeAttribute("aria-current");
+  }
+  challengeView.hidden = false;
+  part(challengeView, "title").textContent = challenge.title;
+  setRichText(part(challengeView, "task"), challenge.task);
+  part(challengeView, "check-status").textContent = learnerProgress.solved[challenge.id]
+    ? "Solved already: Check again whenever you like."
+    : "Edit the code, then press Check.";
+  showCheckNames(challenge);
+  showHints(challenge);
+  showSolution(challenge);
+  challengeView.scrollIntoView({ block: "nearest" });
+}
+
+function freshSeed() {
+  return Array.from(crypto.getRandomValues(new Uint32Array(2)), (n) => n.toString(16)).join("");
+}
+
+async function checkChallenge() {
+  const challenge = chosen;
+  if (!challenge) return;
+  const line = part(challengeView, "check-status");
+  checkButton.disabled = true;
+  line.textContent = "Checking: sending the challenge's requests to your app…";
+  markLine(null);
+  const message = { type: "check", challenge: challenge.id, code: code.value, seed: freshSeed() };
+  const result = await askPython(message, CHECK_LIMIT_MS, checkFrom, "Checking your code…");
+  checkButton.disabled = false;
+  if (chosen !== challenge) return;
+  if (result.kind !== "checked") {
+    const why = result.kind === "stopped" ? CHECK_STOPPED : result.kind === "error" ? result.message : NO_ANSWER[result.kind]?.(result);
+    line.textContent = why ?? MISBEHAVED;
+    return;
+  }
+  const results = part(challengeView, "results");
+  if (result.error) {
+    line.textContent = `Your file did not run, so nothing was checked: ${result.error.message}`;
+    markLine(result.error.line, "mistake");
+    showCheckNames(challenge);
+    return;
+  }
+  results.replaceChildren(...result.results.map(resultItem));
+  const passed = result.results.filter((each) => each.passed).length;
+  if (result.solved) {
+    learnerProgress.solved[challenge.id] ??= new Date().toISOString();
+    saveProgress(learnerProgress);
+    markSolved();
+    line.textContent = `Solved: all ${passed} checks passed. A solution is below, to compare with yours.`;
+    showSolution(challenge);
+  } else {
+    line.textContent = `${passed} of ${result.results.length} checks passed: the first failed one's deciding line is marked in the editor.`;
+    const failed = result.results.find((each) => !each.passed && each.line);
+    markLine(failed?.line ?? null, "mistake");
+  }
+}
+
+for (const button of challengesBox.querySelectorAll("[data-challenge]")) {
+  button.addEventListener("click", () => chooseChallenge(button.dataset.challenge));
+}
+checkButton.addEventListener("click", checkChallenge);
+hintButton.addEventListener("click", () => {
+  if (!chosen) return;
+  learnerProgress.hints[chosen.id] = Math.min((learnerProgress.hints[chosen.id] ?? 0) + 1, chosen.hints.length);
+  saveProgress(learnerProgress);
+  showHints(chosen);
+  const left = chosen.hints.length - learnerProgress.hints[chosen.id];
+  part(challengeView, "check-status").textContent = left ? `Hint ${learnerProgress.hints[chosen.id]} of ${chosen.hints.length}.` : "That was the last hint.";
+});
+solutionButton.addEventListener("click", () => {
+  if (!chosen) return;
+  const asks = (solutionAsks.get(chosen.id) ?? 0) + 1;
+  solutionAsks.set(chosen.id, asks);
+  if (asks < 2) {
+    part(challengeView, "check-status").textContent =
+      "Sure? A solution teaches most after a try of your own. Press Show the solution again to see it.";
+  }
+  showSolution(chosen);
+});
+challengesBox.querySelector("[data-download-progress]").addEventListener("click", () => downloadProgress(learnerProgress, challenges));
+markSolved();
+
 // -- Wiring ---------------------------------------------------------------------------------------
 
 for (const form of forms) {
@@ -736,7 +1008,7 @@ listing.addEventListener("change", async () => {
   history.pushState(null, "", await linkFor(code.value));
 });
 document.querySelector("[data-reset]").addEventListener("click", async () => {
-  setCode(listings[listing.value]);
+  setCode(chosen ? chosen.starting_code : listings[listing.value]);
   linkWarning.hidden = true;
   // A fresh Python too: nothing an earlier file changed in this one stays.
   if (active?.state === "ready" && spare) replaceActive({ kind: "reset" });

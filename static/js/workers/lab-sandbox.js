@@ -96,7 +96,7 @@
       } catch (error) {
         tell({ type: "failed", message: String(error?.message ?? error) });
       }
-    } else if ((data?.type === "run" || data?.type === "highlight") && Number.isInteger(data.id)) {
+    } else if (["run", "check", "highlight"].includes(data?.type) && Number.isInteger(data.id)) {
       queue.push(data);
       next();
     }

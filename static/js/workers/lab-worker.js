@@ -156,6 +156,9 @@
     try {
       if (message.type === "run") {
         result = toJs(runtime.run(message.code, pyodide.toPy(message.request)));
+      } else if (message.type === "check") {
+        // A challenge's checks, with the page's fresh seed: answered like "run", as plain data.
+        result = { kind: "checked", ...toJs(runtime.check(toText(message.challenge), message.code, toText(message.seed))) };
       } else if (message.type === "highlight") {
         result = { kind: "tokens", tokens: toJs(runtime.highlight_tokens(message.code)) };
       } else {
