@@ -105,7 +105,9 @@ def main() -> None:
 
 
 def ready_after_stop(page: Page, form) -> float:
-    """Seconds from the 5 s stop of an endless loop to a lab ready to send again."""
+    """Seconds from the 5 s stop of an endless loop to a lab ready to send again, the warm spare
+    ready when the loop was sent (as after a learner's pause to edit)."""
+    expect(page.locator("[data-lab-config]")).to_have_attribute("data-spare", "ready", timeout=120_000)
     page.get_by_role("textbox", name="Code").fill(ENDLESS)
     form.get_by_role("button", name="Send").click()
     expect(page.get_by_role("alert").filter(has_text="Stopped after 5 s")).to_be_visible(timeout=20_000)
