@@ -22,7 +22,7 @@ from ..stores import LogUnavailable
 from ..version import VERSION
 from .audience import Audience
 from .har import har_entry, har_log, har_stream
-from .serialize import PAGE_SIZE, bounded_page, recorder, to_json, visible_json
+from .serialize import PAGE_SIZE, bounded_page, path_matches, recorder, to_json, visible_json
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 bp.before_request(csrf.protect)
@@ -104,9 +104,9 @@ class ExportCount:
 
 def _shown_on_the_log(exchange: Exchange, path: str, status_class: str) -> bool:
     """The live log's filters: a path (a prefix when it ends with /) and a status class digit."""
-    sent_path = exchange.request["path"]
-    path_ok = not path or (sent_path.startswith(path) if path.endswith("/") else sent_path == path)
-    return path_ok and str(exchange.response["status"]).startswith(status_class)
+    return path_matches(exchange.request["path"], path) and str(exchange.response["status"]).startswith(
+        status_class
+    )
 
 
 def _attachment(response: Response, filename: str) -> Response:

@@ -31,8 +31,27 @@ def recorder() -> Recorder:
     return current_app.extensions["recorder"]
 
 
+LOG_PATHS = (
+    "/userDetails",
+    "/userSignUp",
+    "/make_response/userDetails",
+    "/make_response/userSignUp",
+    "/status/",
+    "/respond/",
+)
+"""The live log's path filter: each path, or every path under it where it ends with /."""
+
+
+def path_matches(sent_path: str, wanted: str) -> bool:
+    """The live log's path rule, its one place: a path, or a prefix when it ends with /."""
+    return not wanted or (sent_path.startswith(wanted) if wanted.endswith("/") else sent_path == wanted)
+
+
 def exchange_json(exchange: Exchange, with_source: bool = False) -> dict[str, Any]:
     return {
+        # The live log's path filters this exchange passes: the page filters by them, never by a
+        # copy of the rule (path_matches).
+        "log_paths": [wanted for wanted in LOG_PATHS if path_matches(exchange.request["path"], wanted)],
         "id": exchange.id,
         "time": exchange.time,
         "client": exchange.client,

@@ -11,7 +11,7 @@ from flask import Blueprint, Flask, current_app, render_template, request
 from markupsafe import Markup
 
 from ..api.audience import is_teacher
-from ..api.serialize import recorder
+from ..api.serialize import LOG_PATHS, recorder
 from ..guards import csrf
 from ..stores import LogUnavailable
 
@@ -49,6 +49,7 @@ def log_page() -> str:
         predictions=rows,
         teacher=is_teacher(),
         unavailable=unavailable,
+        log_paths=LOG_PATHS,
     )
 
 

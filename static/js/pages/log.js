@@ -20,7 +20,8 @@ const MAX_ENTRIES = 500;
 function matches(item) {
   const path = pathFilter.value;
   const cls = classFilter.value;
-  const pathOk = !path || (path.endsWith("/") ? item.dataset.path.startsWith(path) : item.dataset.path === path);
+  // The server says which of the path filters each exchange passes (api/serialize.py, path_matches).
+  const pathOk = !path || item.dataset.logPaths.split(" ").includes(path);
   return pathOk && (!cls || item.dataset.status.startsWith(cls));
 }
 
@@ -28,6 +29,7 @@ function entryItem(exchange) {
   const item = document.createElement("li");
   item.dataset.id = String(exchange.id);
   item.dataset.path = exchange.request.path;
+  item.dataset.logPaths = (exchange.log_paths ?? []).join(" ");
   item.dataset.status = String(exchange.response.status);
   const button = document.createElement("button");
   button.type = "button";
