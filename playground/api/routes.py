@@ -8,7 +8,6 @@ of the log runs at a time per client address (429 beyond it).
 
 import json
 import threading
-from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
@@ -16,6 +15,7 @@ from flask import Blueprint, Flask, Response, abort, current_app, request
 
 from ..guards import csrf
 from ..guards.allocator import give_back_memory
+from ..guards.slots import Slots
 from ..recording.exchange import Exchange
 from ..recording.explain import highlighted, view_source
 from ..stores import LogUnavailable
@@ -66,39 +66,20 @@ def exchanges() -> Response:
     return bounded_page(found, newest=not oldest_first)
 
 
-class ExportCount:
+class ExportCount(Slots):
     """Exports of the whole log running now, in all and per client address."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self.open = 0
-        self.per_client: Counter[str] = Counter()
-        self.refused = 0
 
     def try_open(self, client: str, limit: int, per_client: int) -> str | None:
         """Count one more export, or say why not (the sentence the 429 gives)."""
-        with self._lock:
-            if self.per_client[client] >= per_client:
-                reason = (
-                    "This address is already downloading the log: try again when that download has finished."
-                )
-            elif self.open >= limit:
-                reason = f"{limit} exports of the log are running already: try again in a few seconds."
-            else:
-                self.open += 1
-                self.per_client[client] += 1
-                return None
-            self.refused += 1
-            return reason
+        refused = self.take(client, limit, per_client)
+        if refused == "client":
+            return "This address is already downloading the log: try again when that download has finished."
+        if refused == "all":
+            return f"{limit} exports of the log are running already: try again in a few seconds."
+        return None
 
     def closed(self, client: str) -> None:
-        with self._lock:
-            self.open -= 1
-            self.per_client[client] -= 1
-            if self.per_client[client] <= 0:
-                del self.per_client[client]
-            last = self.open == 0
-        if last:
+        if self.give_back(client):
             give_back_memory()
 
 

@@ -24,7 +24,7 @@ The page itself opens one stream per browser, shared by its tabs (static/js/lib/
 import json
 import threading
 import time
-from collections import Counter, OrderedDict
+from collections import OrderedDict
 from collections.abc import Iterator
 from typing import Any
 
@@ -32,6 +32,7 @@ from flask import Flask, Response, current_app, request
 
 from ..api.audience import for_the_class, sees_everything
 from ..api.serialize import READER_BYTES, exchange_json, recorder
+from ..guards.slots import Slots
 from ..recording.exchange import Exchange
 from ..stores import LogUnavailable
 from . import bp
@@ -83,38 +84,27 @@ class RenderedEvents:
                 self.size -= len(self._events.popitem(last=False)[1])
 
 
-class StreamCount:
+class StreamCount(Slots):
     """How many live-log streams are open now, in all and per client: each holds a server thread."""
 
     def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self.open = 0
-        self.per_client: Counter[str] = Counter()
-        self.refused = 0
+        super().__init__()
         self.resumed = 0
         """Streams opened with Last-Event-ID: browsers that reconnected and resumed."""
 
     def try_open(self, client: str, limit: int, per_client: int, resuming: bool) -> str | None:
         """Count one more stream, or say why not (the reason the 503 gives)."""
+        refused = self.take(client, limit, per_client)
+        if refused == "client":
+            return f"This address already has {per_client} live logs open."
+        if refused == "all":
+            return f"The live log is at its limit of {limit} open streams."
         with self._lock:
-            if self.open >= limit:
-                reason = f"The live log is at its limit of {limit} open streams."
-            elif self.per_client[client] >= per_client:
-                reason = f"This address already has {per_client} live logs open."
-            else:
-                self.open += 1
-                self.per_client[client] += 1
-                self.resumed += resuming
-                return None
-            self.refused += 1
-            return reason
+            self.resumed += resuming
+        return None
 
     def closed(self, client: str) -> None:
-        with self._lock:
-            self.open -= 1
-            self.per_client[client] -= 1
-            if self.per_client[client] <= 0:
-                del self.per_client[client]
+        self.give_back(client)
 
 
 def sse_event(app: Flask, exchange: Exchange, everything: bool) -> str:

@@ -53,6 +53,7 @@ PYTHON_SOURCES = (
     "recording/masking.py",
     "stores/__init__.py",
     "stores/memory.py",
+    "lab/appfile.py",
     "lab/runtime.py",
     "lab/challenges.py",
     "lab/listings/__init__.py",

@@ -19,9 +19,7 @@ import json
 import linecache
 import random
 import re
-import sys
 import traceback
-import types
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -30,6 +28,7 @@ from urllib.parse import unquote, urlencode, urljoin, urlsplit
 from flask import Flask, got_request_exception
 from werkzeug.http import parse_date
 
+from . import appfile
 from .listings import listing_code
 
 FILENAME = "app.py"
@@ -139,10 +138,6 @@ class CodeError(Exception):
         """What went wrong, in words that group across a class: SyntaxError, NameError, no Flask app."""
 
 
-def _skip_run(self: Flask, *args: Any, **kwargs: Any) -> None:
-    """app.run() does nothing here: the checks call the app through its test client."""
-
-
 def _app_lines(error: BaseException) -> list[traceback.FrameSummary]:
     return [frame for frame in traceback.extract_tb(error.__traceback__) if frame.filename == FILENAME]
 
@@ -160,13 +155,8 @@ def load_app(code: str) -> Flask:
         raise CodeError(
             f"Line {error.lineno} is not valid Python: {error.msg}.", error.lineno, type(error).__name__
         ) from None
-    linecache.cache[FILENAME] = (len(code), None, code.splitlines(keepends=True), FILENAME)
-    module = types.ModuleType("app")
-    module.__file__ = FILENAME
-    sys.modules["app"] = module
-    original_run, Flask.run = Flask.run, _skip_run  # type: ignore[method-assign]
     try:
-        exec(compiled, module.__dict__)
+        module = appfile.execute(code, compiled)
     except (Exception, SystemExit) as error:  # the learner's code: any mistake is theirs to see
         frames = _app_lines(error)
         raise CodeError(
@@ -174,11 +164,7 @@ def load_app(code: str) -> Flask:
             frames[-1].lineno if frames else None,
             type(error).__name__,
         ) from None
-    finally:
-        Flask.run = original_run  # type: ignore[method-assign]
-    app = module.__dict__.get("app")
-    if not isinstance(app, Flask):
-        app = next((value for value in module.__dict__.values() if isinstance(value, Flask)), None)
+    app = appfile.app_of(module)
     if app is None:
         raise CodeError("The file makes no Flask app: keep app = Flask(__name__).", None, "no Flask app")
     return app

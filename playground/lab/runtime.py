@@ -9,20 +9,17 @@ which is how tests/test_lab_runtime.py checks it.
 
 import ast
 import io
-import linecache
 import logging
-import sys
 import traceback
-import types
 from typing import Any
 
 from flask import Flask
 
 from ..recording.explain import explain
 from ..recording.middleware import init_app as record
-from . import challenges
+from . import appfile, challenges
 
-FILENAME = "app.py"
+FILENAME = appfile.FILENAME
 AVAILABLE = (
     "Python's standard library, flask, werkzeug, jinja2, markupsafe, itsdangerous, click, blinker, pygments"
 )
@@ -37,10 +34,6 @@ MAIN_SKIPPED = (
     "(as flask run imports it), so its name is not __main__. On your own computer, python app.py runs "
     "that block, and its app.run() starts the development server."
 )
-
-
-def _skip_run(self: Flask, *args: Any, **kwargs: Any) -> None:
-    _notes.append(RUN_SKIPPED)
 
 
 def _has_main_block(tree: ast.Module) -> bool:
@@ -90,23 +83,14 @@ def run(code: str, request: dict[str, Any]) -> dict[str, Any]:
         return {"kind": "syntax_error", "line": error.lineno, "column": error.offset, "message": error.msg}
     if _has_main_block(ast.parse(code)):
         _notes.append(MAIN_SKIPPED)
-    linecache.cache[FILENAME] = (len(code), None, code.splitlines(keepends=True), FILENAME)
-    module = types.ModuleType("app")
-    module.__file__ = FILENAME
-    sys.modules["app"] = module
-    original_run, Flask.run = Flask.run, _skip_run  # type: ignore[method-assign]
     try:
-        exec(compiled, module.__dict__)
+        module = appfile.execute(code, compiled, on_run=lambda: _notes.append(RUN_SKIPPED))
     except ModuleNotFoundError as error:
         return {"kind": "error", "line": _line_of(error), "message": (
             f"No module named {error.name!r} in the lab: it has {AVAILABLE}.")}  # fmt: skip
     except Exception as error:  # the learner's code: any mistake is the lesson
         return {"kind": "error", "line": _line_of(error), "message": _traceback(error)}
-    finally:
-        Flask.run = original_run  # type: ignore[method-assign]
-    app = module.__dict__.get("app")
-    if not isinstance(app, Flask):
-        app = next((value for value in module.__dict__.values() if isinstance(value, Flask)), None)
+    app = appfile.app_of(module)
     if app is None:
         return {
             "kind": "error",
