@@ -31,7 +31,7 @@ from werkzeug.http import parse_date
 from . import appfile
 from .listings import listing_code
 
-FILENAME = "app.py"
+FILENAME = appfile.FILENAME
 """The learner's file, as tracebacks and the explainer name it (the runtime's name too)."""
 BODY_EXCERPT = 500
 """How many characters of an answer's body a result keeps."""
