@@ -7,10 +7,11 @@ from urllib.parse import urlsplit
 
 import pytest
 from flask import Flask
-from playwright.sync_api import ConsoleMessage, Page, Request
+from playwright.sync_api import Browser, ConsoleMessage, Page, Request
 from werkzeug.serving import make_server
 
 from playground import create_app
+from tests.support.sizes import SIZES
 
 from .chromium import launch_args
 
@@ -146,3 +147,21 @@ def watch(page: Page, live_server: str) -> Iterator[BrowserWatch]:
 def home(page: Page, watch: BrowserWatch) -> Page:
     page.goto("/")
     return page
+
+
+@pytest.fixture
+def sized_page(browser: Browser, live_server: str) -> Iterator[Callable[[str], Page]]:
+    """Open pages at one of the sizes every page is looked at (tests/support/sizes.py), each in a
+    browser context of its own, the projector view switched as that size asks."""
+    pages: list[Page] = []
+
+    def open_page(size: str) -> Page:
+        width, height, projector = SIZES[size]
+        page = browser.new_page(viewport={"width": width, "height": height}, base_url=live_server)
+        page.goto(f"/?projector={int(projector)}")  # remembered by the browser for the pages after
+        pages.append(page)
+        return page
+
+    yield open_page
+    for page in pages:
+        page.context.close()

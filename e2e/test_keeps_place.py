@@ -2,10 +2,10 @@
 at every size; nothing of an earlier answer stays under a refusal; the keyboard sends what it shows.
 """
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from tests.support.sizes import SIZES
 
@@ -29,22 +29,6 @@ def send_builder(page: Page) -> None:
 
 
 SENDS: dict[str, Callable[[Page], None]] = {"home": send_home, "codes": try_codes, "builder": send_builder}
-
-
-@pytest.fixture
-def sized_page(browser: Browser, live_server: str) -> Iterator[Callable[[str], Page]]:
-    pages: list[Page] = []
-
-    def open_page(size: str) -> Page:
-        width, height, projector = SIZES[size]
-        page = browser.new_page(viewport={"width": width, "height": height}, base_url=live_server)
-        page.goto(f"/?projector={int(projector)}")  # remembered by the browser for the pages after
-        pages.append(page)
-        return page
-
-    yield open_page
-    for page in pages:
-        page.context.close()
 
 
 @pytest.mark.parametrize("size", SIZES)

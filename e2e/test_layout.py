@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from tests.support.sizes import SIZES
 
@@ -102,22 +102,6 @@ PAGES: dict[str, Callable] = {
     "lab": with_an_answer_lab,
     "log": with_an_answer_log,
 }
-
-
-@pytest.fixture
-def sized_page(browser: Browser, live_server: str):
-    pages = []
-
-    def open_page(size: str) -> Page:
-        width, height, projector = SIZES[size]
-        page = browser.new_page(viewport={"width": width, "height": height}, base_url=live_server)
-        page.goto(f"/?projector={int(projector)}")  # remembered by the browser for the pages after
-        pages.append(page)
-        return page
-
-    yield open_page
-    for page in pages:
-        page.context.close()
 
 
 @pytest.mark.parametrize("size", SIZES)

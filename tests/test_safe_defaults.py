@@ -32,6 +32,21 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def tutorials_500(port: int, tries: int) -> bytes:
+    """The body of the tutorial's own 500 (GET /userDetails), once the server starting on `port` answers."""
+    for _ in range(tries):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/userDetails", timeout=2)
+        except urllib.error.HTTPError as error:
+            assert error.code == 500
+            body = error.read()
+            assert b"Internal Server Error" in body
+            return body
+        except OSError:
+            time.sleep(0.1)
+    raise AssertionError(f"nothing answered on port {port}")
+
+
 @pytest.mark.parametrize("module", ["playground", "playground.serve"])
 def test_make_run_and_make_serve_never_start_the_debugger(module: str) -> None:
     port = free_port()
@@ -42,17 +57,7 @@ def test_make_run_and_make_serve_never_start_the_debugger(module: str) -> None:
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     try:
-        body = b""
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/userDetails", timeout=2)
-            except urllib.error.HTTPError as error:
-                assert error.code == 500
-                body = error.read()
-                break
-            except OSError:
-                time.sleep(0.1)
-        assert b"Internal Server Error" in body
+        body = tutorials_500(port, tries=100)
         assert b"Traceback" not in body and b"Debugger" not in body and b"console" not in body
     finally:
         server.terminate()
@@ -169,17 +174,7 @@ def test_flask_run_in_debug_mode_shows_no_debugger_on_the_tutorials_500() -> Non
     port = free_port()
     server = _flask_run("run", "--port", str(port))
     try:
-        body = b""
-        for _ in range(150):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/userDetails", timeout=2)
-            except urllib.error.HTTPError as error:
-                assert error.code == 500
-                body = error.read()
-                break
-            except OSError:
-                time.sleep(0.1)
-        assert b"Internal Server Error" in body
+        body = tutorials_500(port, tries=150)
         assert b"Traceback" not in body and b"Debugger" not in body and b"__debugger__" not in body
     finally:
         _stop(server)
