@@ -102,11 +102,11 @@ class ExportCount:
             give_back_memory()
 
 
-def _shown_on_the_log(exchange: Exchange, path: str, status_class: str) -> bool:
+def _shown_on_the_log(exchange: Exchange, path: str, status_class: str, mount: str = "") -> bool:
     """The live log's filters: a path (a prefix when it ends with /) and a status class digit."""
-    return path_matches(exchange.request["path"], path) and str(exchange.response["status"]).startswith(
-        status_class
-    )
+    return path_matches(exchange.request["path"], path, mount) and str(
+        exchange.response["status"]
+    ).startswith(status_class)
 
 
 def _attachment(response: Response, filename: str) -> Response:
@@ -141,6 +141,7 @@ def exchanges_har() -> Response:
         exports.closed(client)
         raise
     path, status_class = request.args.get("path", ""), request.args.get("class", "")
+    mount = config.get("MOUNT_PATH", "")
     origin = request.host_url.rstrip("/")
     audience = Audience.now()
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
@@ -151,7 +152,7 @@ def exchanges_har() -> Response:
             for exchange in page:
                 if exchange.id > newest:
                     return
-                if _shown_on_the_log(exchange, path, status_class):
+                if _shown_on_the_log(exchange, path, status_class, mount):
                     yield exchange
             page = log.after(page[-1].id, EXPORT_PAGE)
 
