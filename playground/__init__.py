@@ -7,7 +7,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import api, builder, classroom, lab, pages, recording, status_codes, stores
+from . import api, builder, classes, classroom, lab, pages, recording, status_codes, stores
 from .endpoints import LISTINGS
 from .guards import allocator, body_limit, compression, csrf, debugger, header_limit, security
 from .recording.capture import BODY_CAP
@@ -88,7 +88,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     classroom.init_app(app)
     # A page or API call that needs the shared log while Redis is away gets one sentence, as JSON.
     app.register_error_handler(stores.LogUnavailable, api.unavailable)
-    own_blueprints = [pages.bp.name, lab.bp.name, api.bp.name, classroom.bp.name]
+    own_blueprints = [pages.bp.name, lab.bp.name, api.bp.name, classroom.bp.name, classes.bp.name]
     security.init_app(app, own_blueprints=own_blueprints)
     compression.init_app(app, own_blueprints=own_blueprints)
     # Last, so that its hook runs just before the view: the recorder wraps the whole app.
@@ -97,6 +97,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     header_limit.init_app(app)
     # Facts the pages' scripts need, from the one place each is kept (base.html's data- attributes).
     app.context_processor(page_facts)
+    if not app.config.get("CLASS_CODE"):
+        # The deployment's own app routes /c/<code>/ to its classes' apps (each made here too).
+        classes.init_app(app, test_config)
     if app.config.get("PROXY_HOPS"):
         # Behind FLASK_PROXY_HOPS proxies (a school's), the learner's own address is the one every
         # per-address limit counts and the log records; never trusted without the setting.

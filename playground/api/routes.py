@@ -83,11 +83,11 @@ class ExportCount(Slots):
             give_back_memory()
 
 
-def _shown_on_the_log(exchange: Exchange, path: str, status_class: str) -> bool:
+def _shown_on_the_log(exchange: Exchange, path: str, status_class: str, mount: str = "") -> bool:
     """The live log's filters: a path (a prefix when it ends with /) and a status class digit."""
-    return path_matches(exchange.request["path"], path) and str(exchange.response["status"]).startswith(
-        status_class
-    )
+    return path_matches(exchange.request["path"], path, mount) and str(
+        exchange.response["status"]
+    ).startswith(status_class)
 
 
 def _attachment(response: Response, filename: str) -> Response:
@@ -122,6 +122,7 @@ def exchanges_har() -> Response:
         exports.closed(client)
         raise
     path, status_class = request.args.get("path", ""), request.args.get("class", "")
+    mount = config.get("MOUNT_PATH", "")
     origin = request.host_url.rstrip("/")
     audience = Audience.now()
     app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
@@ -132,7 +133,7 @@ def exchanges_har() -> Response:
             for exchange in page:
                 if exchange.id > newest:
                     return
-                if _shown_on_the_log(exchange, path, status_class):
+                if _shown_on_the_log(exchange, path, status_class, mount):
                     yield exchange
             page = log.after(page[-1].id, EXPORT_PAGE)
 

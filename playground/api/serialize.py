@@ -42,8 +42,11 @@ LOG_PATHS = (
 """The live log's path filter: each path, or every path under it where it ends with /."""
 
 
-def path_matches(sent_path: str, wanted: str) -> bool:
-    """The live log's path rule, its one place: a path, or a prefix when it ends with /."""
+def path_matches(sent_path: str, wanted: str, mount: str = "") -> bool:
+    """The live log's path rule, its one place: a path, or a prefix when it ends with /. A class's
+    exchanges are recorded with its prefix (``/c/<code>/userDetails``): `mount` is taken off first."""
+    if mount and sent_path.startswith(f"{mount}/"):
+        sent_path = sent_path[len(mount) :]
     return not wanted or (sent_path.startswith(wanted) if wanted.endswith("/") else sent_path == wanted)
 
 
@@ -51,7 +54,11 @@ def exchange_json(exchange: Exchange, with_source: bool = False) -> dict[str, An
     return {
         # The live log's path filters this exchange passes: the page filters by them, never by a
         # copy of the rule (path_matches).
-        "log_paths": [wanted for wanted in LOG_PATHS if path_matches(exchange.request["path"], wanted)],
+        "log_paths": [
+            wanted
+            for wanted in LOG_PATHS
+            if path_matches(exchange.request["path"], wanted, current_app.config.get("MOUNT_PATH", ""))
+        ],
         "id": exchange.id,
         "time": exchange.time,
         "client": exchange.client,

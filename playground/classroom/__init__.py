@@ -34,7 +34,7 @@ def qr_svg(url: str) -> Markup:
 @bp.get("/log")
 def log_page() -> str:
     """The live log: every exchange from every client, newest first, as it happens."""
-    address = current_app.config.get("CLASSROOM_URL") or request.host_url
+    address = current_app.config.get("CLASSROOM_URL") or request.url_root
     try:
         rows, unavailable = predictions.tally().rows(), None
     except LogUnavailable as error:

@@ -54,8 +54,8 @@ def announce_under_flask_run(app: Flask) -> None:
     banner does.
     """
     host = flask_run_host()
-    if host is None:
-        return
+    if host is None or app.config.get("CLASS_CODE"):
+        return  # a class's app is made on a request, and its link comes from `flask class create`
     context = click.get_current_context()
     key = teacher_key(app)
     os.environ.setdefault("FLASK_TEACHER_KEY", key)

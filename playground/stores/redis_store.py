@@ -149,6 +149,23 @@ return 'ok'
 """
 
 
+KEY_NAMES = (
+    "ids",
+    "log",
+    "bytes",
+    "tags",
+    "teacher",
+    "cleared",
+    "resets",
+    "pred:seen",
+    "pred:per",
+    "pred:shapes",
+    "pred:seq",
+    "pred:voters",
+)
+"""Every key the store keeps under its prefix: deleting them all deletes a class (classes/registry.py)."""
+
+
 def where(url: str) -> str:
     """The Redis address to name in a message: host and port, never a password."""
     parts = urlsplit(url)
@@ -633,21 +650,7 @@ class RedisStore:
     def __init__(self, app: Flask, url: str) -> None:
         self.url = url
         prefix = app.config.get("REDIS_PREFIX", "playground:")
-        names = (
-            "ids",
-            "log",
-            "bytes",
-            "tags",
-            "teacher",
-            "cleared",
-            "resets",
-            "pred:seen",
-            "pred:per",
-            "pred:shapes",
-            "pred:seq",
-            "pred:voters",
-        )
-        self.keys = {name: f"{prefix}{name}" for name in names}
+        self.keys = {name: f"{prefix}{name}" for name in KEY_NAMES}
         self.redis = self.client(socket_timeout=READ_TIMEOUT)
         self.unavailable = (
             f"The shared log is unavailable: Redis at {where(url)} does not answer. The endpoints still "

@@ -615,7 +615,7 @@ async function compare(form) {
   const serverPath = listing.value === "make_response" ? `/make_response${form.dataset.path}` : form.dataset.path;
   const [mine, theirs] = await Promise.all([
     runCode({ path: request.path, method: request.method, headers: request.headers, body: request.body }),
-    sendRequest({ ...request, url: `${location.origin}${serverPath}${request.path.slice(form.dataset.path.length)}` }),
+    sendRequest({ ...request, url: `${location.origin}${layout.dataset.serverRoot}${serverPath}${request.path.slice(form.dataset.path.length)}` }),
   ]);
   comparedCode = code.value;
   show(mine); // the Response, the explanation and the editor's marks: your code's side

@@ -1,0 +1,270 @@
+"""Classes: codes nobody can guess, expiry, the ``flask class`` commands, and that no class sees another.
+
+Each test that takes `make_app` runs on the in-memory store and on a real redis-server (conftest.py).
+"""
+
+import re
+import uuid
+from collections.abc import Callable, Iterator
+
+import pytest
+import redis
+from flask import Flask
+from flask.testing import FlaskClient
+
+from playground import create_app
+from playground.classes import registry as registry_module
+from playground.classes.registry import ClassInfo, is_code, new_code
+from tests.support.csrf import csrf_token
+from tests.support.redis_server import RedisServer
+
+from .test_classroom import events
+
+STUDENT = {"REMOTE_ADDR": "10.0.0.7"}
+
+
+@pytest.fixture
+def school(make_app: Callable[..., Flask]) -> Iterator[Flask]:
+    """A deployment whose classes are checked on every request (a deleted class is gone at once)."""
+    app = make_app({"CLASS_CHECK_SECONDS": 0, "STREAM_SECONDS": 1, "STREAM_KEEPALIVE_SECONDS": 0.05})
+    yield app
+    dispatcher = app.extensions["class_dispatcher"]
+    for code in dispatcher.mounted():
+        dispatcher.forget(code)
+
+
+def student_of(app: Flask) -> FlaskClient:
+    """A client from another address than the teacher's (the test client's 127.0.0.1)."""
+    client = app.test_client()
+    client.environ_base.update(STUDENT)
+    return client
+
+
+def two_classes(app: Flask) -> tuple[ClassInfo, ClassInfo]:
+    classes = app.extensions["classes"]
+    return classes.create("Period 3"), classes.create("Period 5")
+
+
+def teacher_of(app: Flask, info: ClassInfo) -> FlaskClient:
+    client = app.test_client()
+    assert client.get(f"/c/{info.code}/teacher/{info.teacher_key}").status_code == 302
+    return client
+
+
+# -- Codes -------------------------------------------------------------------------------------------
+
+
+def test_a_code_is_80_random_bits_in_lower_case_base32() -> None:
+    codes = {new_code() for _ in range(2000)}
+    assert len(codes) == 2000
+    assert all(re.fullmatch(r"[a-z2-7]{16}", code) for code in codes)  # 16 x 5 bits
+    assert is_code(next(iter(codes)))
+    for wrong in ("", "abc", "A" * 16, "a" * 15, "a" * 17, "../../../etc/pa", "aaaaaaaaaaaaaaa1"):
+        assert not is_code(wrong)
+
+
+# -- A wrong or expired code -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "path", ["/c/aaaaaaaaaaaaaaaa/", "/c/aaaaaaaaaaaaaaaa/userDetails", "/c/nope/log", "/c/x"]
+)
+def test_a_code_that_names_no_class_is_a_404_page_saying_what_to_do(school: Flask, path: str) -> None:
+    response = school.test_client().post(path)
+    assert response.status_code == 404
+    page = response.get_data(as_text=True)
+    assert "No class at this address" in page and "Ask your teacher for the class's link again" in page
+
+
+def test_a_class_idle_longer_than_the_idle_time_is_gone(
+    school: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    info, _other = two_classes(school)
+    client = school.test_client()
+    assert client.get(f"/c/{info.code}/").status_code == 200
+    now = registry_module.time.time()
+    later = now + school.extensions["classes"].idle_seconds + 60
+    monkeypatch.setattr(registry_module.time, "time", lambda: later)
+    assert client.get(f"/c/{info.code}/").status_code == 404
+    assert info.code not in [found.code for found in school.extensions["classes"].every()]
+
+
+def test_a_used_class_does_not_expire(school: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    info, _other = two_classes(school)
+    idle = school.extensions["classes"].idle_seconds
+    now = registry_module.time.time()
+    monkeypatch.setattr(registry_module.time, "time", lambda: now + idle * 0.9)
+    assert school.test_client().get(f"/c/{info.code}/").status_code == 200  # used: its idle time restarts
+    monkeypatch.setattr(registry_module.time, "time", lambda: now + idle * 1.5)
+    assert school.test_client().get(f"/c/{info.code}/").status_code == 200
+
+
+# -- No class sees another ---------------------------------------------------------------------------
+
+
+def test_the_deployment_at_root_is_unchanged_and_sees_no_class(school: Flask) -> None:
+    a, _b = two_classes(school)
+    client = school.test_client()
+    client.post(f"/c/{a.code}/userSignUp", data={"username": "ann", "password": "secret99"})
+    assert client.get("/api/exchanges").json == []
+    client.get("/userDetails")
+    assert [e["request"]["path"] for e in client.get("/api/exchanges").json] == ["/userDetails"]
+
+
+def test_a_request_to_one_class_never_appears_in_another(school: Flask) -> None:
+    a, b = two_classes(school)
+    student = student_of(school)
+    response = student.post(
+        f"/c/{a.code}/userDetails", data={"username": "ann", "firstname": "A", "lastname": "B"}
+    )
+    at_root = student.post("/userDetails", data={"username": "ann", "firstname": "A", "lastname": "B"})
+    # The tutorial's answer, the same under a class as at the root.
+    assert (response.status, response.data) == (at_root.status, at_root.data)
+    in_a = student.get(f"/c/{a.code}/api/exchanges").json
+    assert [e["request"]["path"] for e in in_a] == [f"/c/{a.code}/userDetails"]
+    assert in_a[0]["log_paths"] == ["/userDetails"]  # the live log's filter knows the tutorial's path
+    assert student.get(f"/c/{b.code}/api/exchanges").json == []
+    assert student.get(f"/c/{b.code}/api/exchanges.har").json["log"]["entries"] == []
+    assert len(student.get(f"/c/{a.code}/api/exchanges.har").json["log"]["entries"]) == 1
+    stream_b = student.get(f"/c/{b.code}/api/stream", buffered=False)
+    assert events(stream_b, 1) == []  # B's stream ends (STREAM_SECONDS) with no exchange sent
+    stream_b.close()
+    stream_a = student.get(f"/c/{a.code}/api/stream", buffered=False)
+    assert len(events(stream_a, 1)) == 1
+    stream_a.close()
+
+
+def test_a_teacher_of_one_class_can_do_nothing_to_another(school: Flask) -> None:
+    a, b = two_classes(school)
+    student = student_of(school)
+    student.post(f"/c/{b.code}/userSignUp", data={"username": "bo", "password": "secret99"})
+    teacher_a = teacher_of(school, a)
+    # A's key is no key of B's, and A's teacher mark means nothing in B.
+    assert teacher_a.get(f"/c/{b.code}/teacher/{a.teacher_key}").status_code == 404
+    token = csrf_token(teacher_a, f"/c/{b.code}/log")
+    headers = {"X-CSRFToken": token}
+    assert teacher_a.post(f"/c/{b.code}/log/clear", headers=headers).status_code == 403
+    assert teacher_a.post(f"/c/{b.code}/api/predictions/reset", headers=headers).status_code == 403
+    (seen,) = teacher_a.get(f"/c/{b.code}/api/exchanges").json
+    assert seen["client"] == ""  # a student's view of B: who sent it stays hidden
+    assert len(student.get(f"/c/{b.code}/api/exchanges").json) == 1
+    # B's own teacher can.
+    teacher_b = teacher_of(school, b)
+    assert teacher_b.get(f"/c/{b.code}/api/exchanges").json[0]["client"] == "10.0.0.7"
+    token = csrf_token(teacher_b, f"/c/{b.code}/log")
+    assert teacher_b.post(f"/c/{b.code}/log/clear", headers={"X-CSRFToken": token}).status_code == 204
+    assert student.get(f"/c/{b.code}/api/exchanges").json == []
+
+
+def test_a_class_session_cookie_stays_in_its_class(school: Flask) -> None:
+    a, _b = two_classes(school)
+    client = school.test_client()
+    response = client.get(f"/c/{a.code}/teacher/{a.teacher_key}")
+    cookie = response.headers["Set-Cookie"]
+    assert cookie.startswith("class_session=") and f"Path=/c/{a.code}/" in cookie
+
+
+def test_a_class_page_links_stay_in_the_class(school: Flask) -> None:
+    a, _b = two_classes(school)
+    page = school.test_client().get(f"/c/{a.code}/log").get_data(as_text=True)
+    assert f'data-api="/c/{a.code}/api/exchanges"' in page
+    assert f'data-stream="/c/{a.code}/api/stream"' in page
+    lab = school.test_client().get(f"/c/{a.code}/lab").get_data(as_text=True)
+    assert f'data-server-root="/c/{a.code}"' in lab
+
+
+# -- Redis: a class's keys under its hash tag, deleted with it -----------------------------------------
+
+
+@pytest.fixture
+def redis_school(redis_server: RedisServer) -> Iterator[tuple[Flask, str]]:
+    prefix = f"test:{uuid.uuid4().hex}:"
+    app = create_app(
+        {
+            "SECRET_KEY": "test",
+            "REDIS_URL": redis_server.url,
+            "REDIS_PREFIX": prefix,
+            "CLASS_CHECK_SECONDS": 0,
+        }
+    )
+    yield app, prefix
+    dispatcher = app.extensions["class_dispatcher"]
+    for code in dispatcher.mounted():
+        dispatcher.forget(code)
+    app.extensions["store"].close()
+
+
+def keys_of(redis_server: RedisServer, pattern: str) -> list[str]:
+    client = redis.Redis.from_url(redis_server.url)
+    try:
+        return sorted(key.decode() for key in client.scan_iter(match=pattern, count=1000))
+    finally:
+        client.close()
+
+
+def test_every_key_of_a_class_carries_its_hash_tag(
+    redis_school: tuple[Flask, str], redis_server: RedisServer
+) -> None:
+    app, prefix = redis_school
+    a, _b = two_classes(app)
+    client = app.test_client()
+    client.post(f"/c/{a.code}/userSignUp", data={"username": "ann", "password": "secret99"})
+    assert len(client.get(f"/c/{a.code}/api/exchanges").json) == 1
+    keys = keys_of(redis_server, f"{prefix}*{a.code}*")
+    assert f"{prefix}{{{a.code}}}:log" in keys and f"{prefix}{{{a.code}}}:class" in keys
+    assert all(key.startswith(f"{prefix}{{{a.code}}}:") for key in keys)
+
+
+def test_an_expired_class_is_swept_from_redis_with_its_log(
+    redis_school: tuple[Flask, str], redis_server: RedisServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app, prefix = redis_school
+    a, _b = two_classes(app)
+    app.test_client().post(f"/c/{a.code}/userSignUp", data={"username": "ann", "password": "secret99"})
+    app.extensions["class_dispatcher"].forget(a.code)  # its app lets go of its store's threads
+    later = registry_module.time.time() + app.extensions["classes"].idle_seconds + 60
+    monkeypatch.setattr(registry_module.time, "time", lambda: later)
+    assert a.code in app.extensions["classes"].sweep()
+    assert keys_of(redis_server, f"{prefix}{{{a.code}}}:*") == []
+
+
+# -- The flask class commands --------------------------------------------------------------------------
+
+
+def test_class_create_prints_the_class_link_and_its_teacher_link(redis_school: tuple[Flask, str]) -> None:
+    app, _prefix = redis_school
+    result = app.test_cli_runner().invoke(
+        args=["class", "create", "Period 3", "--url", "https://school.example"]
+    )
+    assert result.exit_code == 0, result.output
+    code = re.search(r"code ([a-z2-7]{16})", result.output).group(1)
+    assert f"Students open:  https://school.example/c/{code}/\n" in result.output
+    teacher_link = re.search(r"Teacher link:\s+(\S+)", result.output).group(1)
+    path = teacher_link.removeprefix("https://school.example")
+    assert app.test_client().get(path).status_code == 302
+
+
+def test_class_list_delete_and_clear(redis_school: tuple[Flask, str]) -> None:
+    app, _prefix = redis_school
+    runner = app.test_cli_runner()
+    a, b = two_classes(app)
+    listed = runner.invoke(args=["class", "list"]).output
+    assert f"{a.code}  Period 3" in listed and f"{b.code}  Period 5" in listed
+    client = app.test_client()
+    client.post(f"/c/{a.code}/userSignUp", data={"username": "ann", "password": "secret99"})
+    client.post(f"/c/{b.code}/userSignUp", data={"username": "bo", "password": "secret99"})
+    assert runner.invoke(args=["class", "clear", a.code]).exit_code == 0
+    assert client.get(f"/c/{a.code}/api/exchanges").json == []
+    assert len(client.get(f"/c/{b.code}/api/exchanges").json) == 1  # only A was cleared
+    assert runner.invoke(args=["class", "delete", a.code]).exit_code == 0
+    assert client.get(f"/c/{a.code}/").status_code == 404
+    assert client.get(f"/c/{b.code}/").status_code == 200
+    assert a.code not in runner.invoke(args=["class", "list"]).output
+    wrong = runner.invoke(args=["class", "delete", "aaaaaaaaaaaaaaaa"])
+    assert wrong.exit_code != 0 and "No class has the code" in wrong.output
+
+
+def test_class_commands_refuse_without_redis() -> None:
+    app = create_app({"SECRET_KEY": "test"})
+    result = app.test_cli_runner().invoke(args=["class", "create", "Period 3"])
+    assert result.exit_code != 0 and "set FLASK_REDIS_URL" in result.output
