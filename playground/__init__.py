@@ -99,7 +99,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.context_processor(page_facts)
     if not app.config.get("CLASS_CODE"):
         # The deployment's own app routes /c/<code>/ to its classes' apps (each made here too).
-        classes.init_app(app, test_config)
+        classes.init_app(app, test_config, create_app)
     if app.config.get("PROXY_HOPS"):
         # Behind FLASK_PROXY_HOPS proxies (a school's), the learner's own address is the one every
         # per-address limit counts and the log records; never trusted without the setting.

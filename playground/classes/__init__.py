@@ -9,6 +9,7 @@ the tutorial's views answer there line for line as at ``/``. registry.py keeps w
 unchanged: one class, at ``/``.
 """
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, Flask, current_app, render_template
@@ -64,10 +65,10 @@ def class_config(app: Flask, registry: Registry, info: ClassInfo, mount: str) ->
     return config
 
 
-def init_app(app: Flask, test_config: dict[str, Any] | None) -> None:
-    """Route ``/c/<code>/`` to the classes' apps; answer an unknown code with the 404 page."""
-    from .. import create_app
-
+def init_app(app: Flask, test_config: dict[str, Any] | None, create_app: Callable[..., Flask]) -> None:
+    """Route ``/c/<code>/`` to the classes' apps, each made by ``create_app`` (the package's factory,
+    handed in so that this package never imports the one above it); an unknown code gets the 404 page."""
+    app.extensions["class_factory"] = create_app
     registry = app.extensions["classes"] = open_registry(app)
     app.extensions["class_base_config"] = dict(test_config or {})
     app.register_blueprint(bp)

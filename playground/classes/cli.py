@@ -106,10 +106,10 @@ def clear(code: str) -> None:
 
 def class_app(app: Flask, info: ClassInfo) -> Flask:
     """The class's app as the deployment makes it (the same store keys), to act on its store."""
-    from .. import create_app
     from . import class_config
 
-    return create_app(class_config(app, app.extensions["classes"], info, f"/c/{info.code}"))
+    factory = app.extensions["class_factory"]
+    return factory(class_config(app, app.extensions["classes"], info, f"/c/{info.code}"))
 
 
 def _ago(when: float) -> str:
