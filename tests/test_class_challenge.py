@@ -197,3 +197,17 @@ def test_the_log_offers_set_a_challenge_to_the_teacher_only(make_app: Callable[.
     page = teacher_of(app).get("/log").get_data(as_text=True)
     assert "Set a challenge" in page
     assert all(str(escape(challenge.title)) in page for challenge in CHALLENGES)
+
+
+def test_the_store_itself_bounds_a_record(make_app: Callable[..., Flask]) -> None:
+    """Whatever a caller hands it: at most `mistakes` distinct mistakes, none over `mistake_chars`."""
+    board = make_app().extensions["store"].challenge
+    board.set("delete-204")
+    limits = board.limits
+    many = [f"answered {code} instead of 204" for code in range(200, 200 + 2 * limits.mistakes)]
+    assert (
+        board.report("delete-204", "b1", "10.0.0.1", False, [*many, *many, "a" * (limits.mistake_chars + 1)])
+        is None
+    )
+    kept = [row["mistake"] for row in board.results()["mistakes"]]
+    assert len(kept) == limits.mistakes and all(len(mistake) <= limits.mistake_chars for mistake in kept)
