@@ -978,6 +978,10 @@ function nothingToLose() {
 }
 
 async function followClassChallenge() {
+  if (document.visibilityState === "hidden") {
+    setTimeout(followClassChallenge, CLASS_POLL_MS); // a hidden tab asks again once it is shown
+    return;
+  }
   try {
     const response = await fetch(challengesBox.dataset.classUrl, { cache: "no-store", headers: { Accept: "application/json" } });
     if (response.ok) {
