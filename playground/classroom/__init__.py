@@ -1,5 +1,6 @@
 """Classroom mode: the live log of every exchange (stream.py), the class's predictions
-(predictions.py), and the teacher, who alone can clear them (teacher.py)."""
+(predictions.py), the challenge the teacher sets and how the class does on it (challenge.py), and
+the teacher, who alone can clear them and set a challenge (teacher.py)."""
 
 import os
 import threading
@@ -13,13 +14,14 @@ from markupsafe import Markup
 from ..api.audience import is_teacher
 from ..api.serialize import LOG_PATHS, recorder
 from ..guards import csrf
+from ..lab.challenges import CHALLENGES
 from ..stores import LogUnavailable
 
 bp = Blueprint("classroom", __name__)
 bp.before_request(csrf.protect)
 
 # The views of each part register on bp (microblog's layout: the blueprint first, then its routes).
-from . import predictions, stream, teacher  # noqa: E402
+from . import challenge, predictions, stream, teacher  # noqa: E402
 
 
 def qr_svg(url: str) -> Markup:
@@ -37,8 +39,10 @@ def log_page() -> str:
     address = current_app.config.get("CLASSROOM_URL") or request.url_root
     try:
         rows, unavailable = predictions.tally().rows(), None
+        class_results = challenge.described(challenge.board().results())
     except LogUnavailable as error:
         rows, unavailable = [], str(error)
+        class_results = {"challenge": None, "mistakes": []}
     host = urlsplit(address).hostname or ""
     return render_template(
         "log.html",
@@ -47,6 +51,8 @@ def log_page() -> str:
         local_only=host == "localhost" or host == "::1" or host.startswith("127."),
         qr=qr_svg(address),
         predictions=rows,
+        challenges=CHALLENGES,
+        class_results=class_results,
         teacher=is_teacher(),
         unavailable=unavailable,
         log_paths=LOG_PATHS,

@@ -1,5 +1,5 @@
-"""Where the playground keeps what a class shares: the exchange log, the prediction tally and the
-teacher's secret.
+"""Where the playground keeps what a class shares: the exchange log, the prediction tally, the
+challenge the teacher set with how the class does on it, and the teacher's secret.
 
 Two stores, one interface:
 
@@ -9,10 +9,12 @@ Two stores, one interface:
   shares one log, in one order, which is how a school deploys it (gunicorn with several workers).
 
 Each store has `log` (add, after, newest, get, tagged, wait, clear, recorded, stats), `tally` (add,
-clear, rows) and `teacher_key()`. A tally counts one prediction per exchange per browser and one per
-request shape per client address, so a row never counts more predictions than addresses voted. A
-store that cannot be read raises LogUnavailable, which the pages and the API turn into one sentence;
-the endpoints never wait on a store.
+clear, rows), `challenge` (a ClassChallenge: set, current, report, results) and `teacher_key()`. A
+tally counts one prediction per exchange per browser and one per request shape per client address,
+so a row never counts more predictions than addresses voted. The class's challenge keeps one record
+per browser, a bounded number per address and in all. A store that cannot be read raises
+LogUnavailable, which the pages and the API turn into one sentence; the endpoints never wait on a
+store.
 """
 
 import importlib.util
@@ -75,6 +77,91 @@ def tally_row(shape: str, actual: int, predicted: dict[int, int], right: int) ->
     }
 
 
+@dataclass(frozen=True)
+class ChallengeLimits:
+    """What bounds the class's records of the challenge the teacher set (FLASK_CHALLENGE_BROWSERS, ...)."""
+
+    browsers: int = 500
+    """Browsers (so records) one round of a challenge holds; a browser's later Checks replace its record."""
+    per_address: int = 4
+    """Browsers one client address can add to a round: fresh cookies don't make a new student each."""
+    mistakes: int = 8
+    """Mistakes one record keeps (a challenge has at most a few checks)."""
+    mistake_chars: int = 160
+    """Characters one mistake may have; longer ones are not kept."""
+    shown: int = 10
+    """The most common mistakes /log shows."""
+
+    @classmethod
+    def of(cls, config: Any) -> "ChallengeLimits":
+        return cls(
+            browsers=config.get("CHALLENGE_BROWSERS", cls.browsers),
+            per_address=config.get("CHALLENGE_BROWSERS_PER_ADDRESS", cls.per_address),
+        )
+
+    def kept(self, mistakes: list[str]) -> list[str]:
+        """The mistakes a record keeps: distinct, short enough, at most `mistakes` of them."""
+        return sorted({mistake for mistake in mistakes if len(mistake) <= self.mistake_chars})[
+            : self.mistakes
+        ]
+
+    def not_set(self, challenge_id: str) -> str:
+        return f"The teacher has not set the challenge {challenge_id!r}: only the set challenge is reported."
+
+    def address_full(self) -> str:
+        return f"This address already reported for {self.per_address} browsers on this challenge."
+
+    def full(self) -> str:
+        return f"This challenge already has {self.browsers} browsers' results: the teacher can set it again."
+
+
+class ClassChallenge(Protocol):
+    """The challenge the teacher set (one at a time) and one record per browser of how it went.
+
+    Setting a challenge, or stopping it, starts a new round: the records of the last one are dropped.
+    A record is the browser's latest Check (its mistakes), except that solved stays solved.
+    """
+
+    limits: ChallengeLimits
+
+    def set(self, challenge_id: str | None) -> int:
+        """Set the class's challenge (None: stop it) and start a round afresh; returns its number."""
+        ...
+
+    def current(self) -> tuple[str | None, int]:
+        """(the challenge set, or None; the round's number, 0 before any)."""
+        ...
+
+    def report(
+        self, challenge_id: str, browser: str, address: str, solved: bool, mistakes: list[str]
+    ) -> str | None:
+        """Keep a browser's outcome, or say why not (the reason for a 409 or 429)."""
+        ...
+
+    def results(self) -> dict[str, Any]:
+        """How the class does on the set challenge (challenge_results)."""
+        ...
+
+
+def challenge_results(
+    challenge: str | None, round_: int, records: list[tuple[bool, list[str]]], shown: int
+) -> dict[str, Any]:
+    """The class's progress on one round, whichever store holds it: "Solved by N of M" and the most
+    common mistakes, each counted once per browser whose latest Check made it, most common first."""
+    mistakes: dict[str, int] = {}
+    for _solved, made in records:
+        for mistake in set(made):
+            mistakes[mistake] = mistakes.get(mistake, 0) + 1
+    common = sorted(mistakes.items(), key=lambda item: (-item[1], item[0]))[:shown]
+    return {
+        "challenge": challenge,
+        "round": round_,
+        "checked": len(records),
+        "solved": sum(solved for solved, _ in records),
+        "mistakes": [{"mistake": mistake, "count": count} for mistake, count in common],
+    }
+
+
 TAG_WAIT_SECONDS = 2.0
 """How long a look-up by tag waits for its exchange to reach a shared log (a page asks right after
 its answer came, and another worker may still be handing the exchange over)."""
@@ -96,6 +183,7 @@ class Store(Protocol):
     kind: str
     log: Any
     tally: Any
+    challenge: ClassChallenge
 
     def teacher_key(self) -> str: ...
 

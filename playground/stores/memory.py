@@ -1,4 +1,4 @@
-"""The in-memory store: one process holds the log, the tally and the teacher's key.
+"""The in-memory store: one process holds the log, the tally, the class's challenge and the teacher's key.
 
 The default: `make run` and `make serve` need nothing else. Each exchange is kept the moment its
 answer is ready, under one lock, so the log is in id order and a page finds its exchange at once.
@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from flask import Flask
 
-from . import TallyLimits, tally_row
+from . import ChallengeLimits, TallyLimits, challenge_results, tally_row
 
 if TYPE_CHECKING:
     from ..recording.exchange import Exchange
@@ -185,6 +185,54 @@ class MemoryTally:
             ]
 
 
+class MemoryChallenge:
+    """The challenge the teacher set and one record per browser of how it went (stores.ClassChallenge)."""
+
+    def __init__(self, limits: ChallengeLimits) -> None:
+        self.limits = limits
+        self._lock = threading.Lock()
+        self._challenge: str | None = None
+        self._round = 0
+        self._records: dict[str, tuple[bool, list[str]]] = {}
+        self._per_address: Counter[str] = Counter()
+
+    def set(self, challenge_id: str | None) -> int:
+        with self._lock:
+            self._challenge = challenge_id
+            self._round += 1
+            self._records.clear()
+            self._per_address.clear()
+            return self._round
+
+    def current(self) -> tuple[str | None, int]:
+        with self._lock:
+            return self._challenge, self._round
+
+    def report(
+        self, challenge_id: str, browser: str, address: str, solved: bool, mistakes: list[str]
+    ) -> str | None:
+        limits = self.limits
+        with self._lock:
+            if self._challenge is None or challenge_id != self._challenge:
+                return limits.not_set(challenge_id)
+            before = self._records.get(browser)
+            if before is None:
+                if self._per_address[address] >= limits.per_address:
+                    return limits.address_full()
+                if len(self._records) >= limits.browsers:
+                    return limits.full()
+                self._per_address[address] += 1
+            solved = solved or (before is not None and before[0])
+            self._records[browser] = (solved, [] if solved else limits.kept(mistakes))
+            return None
+
+    def results(self) -> dict[str, Any]:
+        with self._lock:
+            return challenge_results(
+                self._challenge, self._round, list(self._records.values()), self.limits.shown
+            )
+
+
 class MemoryStore:
     """Everything in this process: the embedded default."""
 
@@ -193,6 +241,7 @@ class MemoryStore:
     def __init__(self, app: Flask) -> None:
         self.log = MemoryLog(app.config["EXCHANGE_LOG_SIZE"], app.config["EXCHANGE_LOG_BYTES"])
         self.tally = MemoryTally(TallyLimits.of(app.config))
+        self.challenge = MemoryChallenge(ChallengeLimits.of(app.config))
         # Generated at start unless set (FLASK_TEACHER_KEY): printed by make run and make serve.
         self._teacher_key = app.config.get("TEACHER_KEY") or secrets.token_urlsafe(18)
 

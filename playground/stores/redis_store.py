@@ -12,6 +12,9 @@ The shape request-capture tools use (RequestBin, webhook.site), kept in a few ke
 - ``tags``: a sorted set of ``<tag>\\0<id>``, to find a page's own exchanges without a scan.
 - ``pred:*``: the prediction tally, changed by one Lua script, so its limits hold across workers
   (``pred:voters`` holds each row's addresses: a row counts an address once).
+- ``challenge:*``: the challenge the teacher set (``challenge:current``, its id and round) and one
+  record per browser of how it went (``challenge:records``; ``challenge:addresses`` counts each
+  address's browsers), changed by Lua scripts, so their limits hold across workers.
 - ``teacher``: the teacher's key, set once by whichever process asks first.
 
 Nothing here is on an endpoint's path. The recorder hands each exchange to a writer thread, which
@@ -40,7 +43,7 @@ import redis  # requirements-deploy.txt; stores.refusal says what to run when it
 from flask import Flask
 
 from ..recording.exchange import Exchange
-from . import TAG_WAIT_SECONDS, LogUnavailable, TallyLimits, tally_row
+from . import TAG_WAIT_SECONDS, ChallengeLimits, LogUnavailable, TallyLimits, challenge_results, tally_row
 from .pipe import Pipe, command
 
 logger = logging.getLogger(__name__)
@@ -162,6 +165,9 @@ KEY_NAMES = (
     "pred:shapes",
     "pred:seq",
     "pred:voters",
+    "challenge:current",
+    "challenge:records",
+    "challenge:addresses",
 )
 """Every key the store keeps under its prefix: deleting them all deletes a class (classes/registry.py)."""
 
@@ -642,6 +648,85 @@ class RedisTally:
         return rows
 
 
+SET_CHALLENGE = """
+local current, records, addresses = KEYS[1], KEYS[2], KEYS[3]
+redis.call('DEL', records, addresses)
+local round = redis.call('HINCRBY', current, 'round', 1)
+if ARGV[1] == '' then redis.call('HDEL', current, 'id') else redis.call('HSET', current, 'id', ARGV[1]) end
+return round
+"""
+
+REPORT = """
+local current, records, addresses = KEYS[1], KEYS[2], KEYS[3]
+local challenge, browser, address, solved, mistakes = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
+local browsers, per_address = tonumber(ARGV[6]), tonumber(ARGV[7])
+if redis.call('HGET', current, 'id') ~= challenge then return 'not-set' end
+local before = redis.call('HGET', records, browser)
+if not before then
+  if tonumber(redis.call('HGET', addresses, address) or '0') >= per_address then return 'address-full' end
+  if redis.call('HLEN', records) >= browsers then return 'full' end
+  redis.call('HINCRBY', addresses, address, 1)
+elseif cjson.decode(before).s == 1 then
+  solved = '1'
+end
+if solved == '1' then mistakes = '[]' end
+redis.call('HSET', records, browser, '{"s":' .. solved .. ',"m":' .. mistakes .. '}')
+return 'ok'
+"""
+
+
+class RedisChallenge:
+    """The class's challenge in Redis (stores.ClassChallenge): one script changes it, for every worker."""
+
+    def __init__(self, store: "RedisStore", limits: ChallengeLimits) -> None:
+        self.store = store
+        self.limits = limits
+        keys = store.keys
+        self._keys = [keys["challenge:current"], keys["challenge:records"], keys["challenge:addresses"]]
+        self._set = store.redis.register_script(SET_CHALLENGE)
+        self._report = store.redis.register_script(REPORT)
+
+    def set(self, challenge_id: str | None) -> int:
+        args = [challenge_id or ""]
+        return int(self.store.read(lambda r: self._set(keys=self._keys, args=args, client=r)))
+
+    def current(self) -> tuple[str | None, int]:
+        found = self.store.read(lambda r: r.hmget(self._keys[0], "id", "round"))
+        return (found[0].decode() if found[0] else None), int(found[1] or 0)
+
+    def report(
+        self, challenge_id: str, browser: str, address: str, solved: bool, mistakes: list[str]
+    ) -> str | None:
+        limits = self.limits
+        args = [
+            challenge_id,
+            browser,
+            address,
+            int(solved),
+            json.dumps(limits.kept(mistakes)),
+            limits.browsers,
+            limits.per_address,
+        ]
+        outcome = self.store.read(lambda r: self._report(keys=self._keys, args=args, client=r))
+        refusals = {
+            b"ok": None,
+            b"not-set": limits.not_set(challenge_id),
+            b"address-full": limits.address_full(),
+        }
+        return refusals.get(outcome, limits.full())
+
+    def results(self) -> dict[str, Any]:
+        def read(r: "redis.Redis") -> list[Any]:
+            with r.pipeline(transaction=True) as pipe:
+                return pipe.hmget(self._keys[0], "id", "round").hvals(self._keys[1]).execute()
+
+        (challenge, round_), values = self.store.read(read)
+        records = [(bool(record["s"]), list(record["m"])) for record in map(json.loads, values)]
+        return challenge_results(
+            challenge.decode() if challenge else None, int(round_ or 0), records, self.limits.shown
+        )
+
+
 class RedisStore:
     """The shared store: every worker of every host reads and writes the same keys."""
 
@@ -660,6 +745,7 @@ class RedisStore:
         self._teacher_key: str | None = app.config.get("TEACHER_KEY") or None
         self.log = RedisLog(self, app.config["EXCHANGE_LOG_SIZE"], app.config["EXCHANGE_LOG_BYTES"])
         self.tally = RedisTally(self, TallyLimits.of(app.config))
+        self.challenge = RedisChallenge(self, ChallengeLimits.of(app.config))
         self.log.start(connect=True)
 
     def client(self, socket_timeout: float) -> "redis.Redis":

@@ -789,7 +789,10 @@ function checkFrom(raw) {
       line: line(result.line),
       sourceLine: text(result.source_line),
     }));
-  const error = raw.error && typeof raw.error === "object" ? { message: text(raw.error.message), line: line(raw.error.line) } : null;
+  const error =
+    raw.error && typeof raw.error === "object"
+      ? { message: text(raw.error.message), line: line(raw.error.line), mistake: raw.error.mistake == null ? null : text(raw.error.mistake) }
+      : null;
   const solved = !error && results.length > 0 && results.every((result) => result.passed);
   return { kind, challenge: text(raw.challenge), solved, error, results };
 }
@@ -927,6 +930,7 @@ async function checkChallenge() {
     line.textContent = why ?? MISBEHAVED;
     return;
   }
+  reportToClass(challenge.id, result);
   const results = part(challengeView, "results");
   if (result.error) {
     line.textContent = `Your file did not run, so nothing was checked: ${result.error.message}`;
@@ -947,6 +951,68 @@ async function checkChallenge() {
     const failed = result.results.find((each) => !each.passed && each.line);
     markLine(failed?.line ?? null, "mistake");
   }
+}
+
+// -- The class's challenge: the one the teacher set on /log is opened here; a Check on it is reported --
+
+const CLASS_POLL_MS = 2000;
+const classNote = challengesBox.querySelector("[data-class-note]");
+let classChallenge = null; // the id of the challenge the teacher set
+let classRound = -1;
+
+function showClassChallenge(id) {
+  for (const entry of challengesBox.querySelectorAll("[data-challenge-item]")) {
+    const set = entry.dataset.challengeItem === id;
+    entry.classList.toggle("set-by-teacher", set);
+    entry.querySelector("[data-set-mark]").textContent = set ? "Set by your teacher" : "";
+  }
+  classNote.hidden = !id;
+  classNote.textContent = id
+    ? `Set by your teacher: “${challengeById.get(id).title}”. When you press Check on it, the class's live log counts whether you solved it and the mistakes its checks named, without your name or your code.`
+    : "";
+}
+
+/** Whether the editor holds nothing of the learner's own: a listing or a challenge's start, untouched. */
+function nothingToLose() {
+  return Object.values(listings).includes(code.value) || challenges.some((challenge) => challenge.starting_code === code.value);
+}
+
+async function followClassChallenge() {
+  if (document.visibilityState === "hidden") {
+    setTimeout(followClassChallenge, CLASS_POLL_MS); // a hidden tab asks again once it is shown
+    return;
+  }
+  try {
+    const response = await fetch(challengesBox.dataset.classUrl, { cache: "no-store", headers: { Accept: "application/json" } });
+    if (response.ok) {
+      const state = await response.json();
+      const id = challengeById.has(state.challenge) ? state.challenge : null;
+      if (state.round !== classRound) {
+        classRound = state.round;
+        classChallenge = id;
+        showClassChallenge(id);
+        // Opened at once, unless the learner's own code would be lost: then it is only marked.
+        if (id && chosen?.id !== id && nothingToLose()) await chooseChallenge(id);
+      }
+    }
+  } catch {
+    // The next round asks again.
+  }
+  setTimeout(followClassChallenge, CLASS_POLL_MS);
+}
+
+/** Tell the class's live log how a Check on the set challenge went: solved or not, and the checks'
+ * mistakes (words such as "answered 400 instead of 422"); never the code, never what was sent. */
+function reportToClass(id, result) {
+  if (id !== classChallenge) return;
+  const named = result.error ? [result.error.mistake] : result.results.filter((each) => !each.passed).map((each) => each.mistake);
+  const mistakes = [...new Set(named.filter(Boolean))].slice(0, 8);
+  const token = document.querySelector('meta[name="csrf-token"]').content;
+  fetch(challengesBox.dataset.reportUrl, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", "X-CSRFToken": token },
+    body: JSON.stringify({ challenge: id, solved: result.solved, mistakes }),
+  }).catch(() => {});
 }
 
 for (const button of challengesBox.querySelectorAll("[data-challenge]")) {
@@ -1019,3 +1085,4 @@ views.explanation.classList.add("lab-source-hidden");
 startPython(); // first: Python loads while the page restores the code from its link
 await restore();
 shownListing = listing.value;
+followClassChallenge(); // after the code is restored: a link's code is never replaced unasked

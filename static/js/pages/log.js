@@ -242,3 +242,64 @@ document.querySelector("[data-join-open]").addEventListener("click", () => joinD
 document.querySelector("[data-show-clients]")?.addEventListener("change", (event) => {
   list.classList.toggle("show-clients", event.target.checked);
 });
+
+// The class's challenge: the teacher sets one (every lab opens it); its results follow every 2 s.
+const classBox = document.querySelector("[data-class-challenge]");
+const setForm = classBox.querySelector("[data-set-challenge]");
+const stopButton = classBox.querySelector("[data-stop-challenge]");
+const CLASS_POLL_MS = 2000;
+
+function showClassResults(state) {
+  const set = classBox.querySelector('[data-part="set"]');
+  if (state.challenge) {
+    const title = document.createElement("strong");
+    title.textContent = state.title;
+    set.replaceChildren("Set: ", title);
+  } else {
+    set.textContent = set.dataset.none;
+  }
+  classBox.querySelector('[data-part="solved"]').textContent = state.challenge
+    ? `Solved by ${state.solved} of ${state.checked}`
+    : "";
+  const rows = state.mistakes.map(({ mistake, count }) => {
+    const item = document.createElement("li");
+    item.textContent = `${mistake}: ${count}`;
+    return item;
+  });
+  if (!rows.length) {
+    const none = document.createElement("li");
+    none.className = "muted";
+    none.textContent = "None yet.";
+    rows.push(none);
+  }
+  classBox.querySelector('[data-part="mistakes"]').replaceChildren(...rows);
+  if (stopButton) stopButton.hidden = !state.challenge;
+}
+
+async function refreshClassResults() {
+  try {
+    const response = await fetch(classBox.dataset.resultsUrl, { cache: "no-store" });
+    if (response.ok) showClassResults(await response.json());
+  } catch {
+    // The next round tries again.
+  }
+}
+
+async function setClassChallenge(challenge) {
+  const token = document.querySelector('meta[name="csrf-token"]').content;
+  const response = await fetch(setForm.action, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", "X-CSRFToken": token },
+    body: JSON.stringify({ challenge }),
+  });
+  if (response.ok) await refreshClassResults();
+}
+
+setForm?.addEventListener("submit", (event) => {
+  event.preventDefault();
+  setClassChallenge(setForm.elements.challenge.value);
+});
+stopButton?.addEventListener("click", () => setClassChallenge(""));
+setInterval(() => {
+  if (document.visibilityState === "visible") refreshClassResults();
+}, CLASS_POLL_MS);
