@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 COMMANDS = {
     "werkzeug": ["-m", "playground", "--host", "127.0.0.1", "--port"],  # make run
     "waitress": ["-m", "playground.serve", "--host", "127.0.0.1", "--port"],  # make serve
