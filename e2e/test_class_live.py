@@ -5,7 +5,9 @@ The teacher and the two students are three browser contexts (three browsers, as 
 """
 
 import json
+import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -53,7 +55,7 @@ def assert_only_the_outcome(request: Request) -> None:
 
 
 def test_the_teacher_sets_a_challenge_and_the_solved_count_rises(
-    contexts: list[BrowserContext], live_app: Flask
+    contexts: list[BrowserContext], live_app: Flask, tmp_path: Path
 ) -> None:
     teacher_context, *student_contexts = contexts
     labs = [open_lab(context) for context in student_contexts]
@@ -79,10 +81,18 @@ def test_the_teacher_sets_a_challenge_and_the_solved_count_rises(
     expect(solved).to_have_text("Solved by 0 of 1")
     expect(mistakes).to_contain_text("answered 200 instead of 204: 1")
 
+    check(labs[1], CHALLENGE.starting_code)
+    expect(mistakes).to_contain_text("answered 200 instead of 204: 2")
     check(labs[0], CHALLENGE.solution)
     expect(labs[0].get_by_role("region", name="Challenges")).to_contain_text("Solved")
-    expect(solved).to_have_text("Solved by 1 of 1")
-    expect(mistakes).to_contain_text("None yet.")
+    expect(solved).to_have_text("Solved by 1 of 2")
+    expect(mistakes).to_contain_text("answered 200 instead of 204: 1")
+    # The README's picture of a class's progress (make screenshots writes it to docs/screenshots).
+    where = Path(os.environ.get("PLAYGROUND_SCREENSHOTS", tmp_path))
+    where.mkdir(parents=True, exist_ok=True)
+    region.screenshot(path=where / "class-progress.png")
+    assert (where / "class-progress.png").read_bytes().startswith(b"\x89PNG")
 
     check(labs[1], CHALLENGE.solution)
     expect(solved).to_have_text("Solved by 2 of 2")
+    expect(mistakes).to_contain_text("None yet.")
