@@ -109,3 +109,17 @@ def test_the_command_has_a_classroom_mode(installed: Path, tmp_path: Path) -> No
         env={**os.environ, "PATH": f"{installed}:/usr/bin:/bin"},
     ).stdout  # fmt: skip
     assert "--classroom" in helped and "--port" in helped
+
+
+def test_every_subpackage_is_in_the_wheel() -> None:
+    """A package folder missing from pyproject.toml's list is left out of the wheel (and an installed
+    playground then fails to import it): the list names every one."""
+    import tomllib
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    listed = set(tomllib.loads((root / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    found = {
+        ".".join(init.parent.relative_to(root).parts) for init in (root / "playground").rglob("__init__.py")
+    }
+    assert found <= listed, f"not in pyproject.toml's packages: {sorted(found - listed)}"
