@@ -52,17 +52,25 @@ def configured(live_app: Flask) -> Iterator[Callable[..., None]]:
 
 
 # Every request the server received: (method, path, whether it carried a cookie).
-ServerRequests = list[tuple[str, str, bool]]
+ServerRequests = list[tuple[str, str, bool, str | None]]
 
 
 @pytest.fixture
 def server_requests(live_app: Flask) -> Iterator[ServerRequests]:
-    """Every request the server receives meanwhile: (method, path, whether it carried a cookie)."""
+    """Every request the server receives meanwhile: (method, path, whether it carried a cookie, its
+    Origin header: "null" from an opaque origin such as the code lab's sandbox)."""
     seen: ServerRequests = []
     inner = live_app.wsgi_app
 
     def recording(environ, start_response):
-        seen.append((environ["REQUEST_METHOD"], environ["PATH_INFO"], "HTTP_COOKIE" in environ))
+        seen.append(
+            (
+                environ["REQUEST_METHOD"],
+                environ["PATH_INFO"],
+                "HTTP_COOKIE" in environ,
+                environ.get("HTTP_ORIGIN"),
+            )
+        )
         return inner(environ, start_response)
 
     live_app.wsgi_app = recording  # type: ignore[method-assign]

@@ -129,9 +129,18 @@ return "\\n".join(results), 201
     assert STUDENT_AGENT not in body
     # Nothing reached a page, the API or an endpoint: only the lab's own files, and none with a cookie
     # from the sandbox (the fetch() above, if it had gone out, would have been a POST to /log/clear).
-    outside_the_lab = [(method, path) for method, path, _ in server_requests if not path.startswith("/lab")]
-    assert outside_the_lab == []
-    assert not any(method == "POST" for method, _, _ in server_requests)
+    # (The page itself may ask the server meanwhile: whether the teacher set a challenge.)
+    attacked = {
+        "/log",
+        "/api/exchanges",
+        "/log/clear",
+        "/api/predictions/reset",
+        "/userDetails",
+        "/teacher/x",
+    }
+    assert [(method, path) for method, path, _, _ in server_requests if path in attacked] == []
+    assert [(method, path) for method, path, _, origin in server_requests if origin == "null"] == []
+    assert not any(method == "POST" for method, _, _, _ in server_requests)
     # The class's log still holds the student's exchange.
     assert live_app.extensions["store"].log.get(recorded.id) is not None
 
