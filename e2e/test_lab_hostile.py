@@ -139,7 +139,12 @@ return "\\n".join(results), 201
         "/teacher/x",
     }
     assert [(method, path) for method, path, _, _ in server_requests if path in attacked] == []
-    assert [(method, path) for method, path, _, origin in server_requests if origin == "null"] == []
+    assert [
+        (method, path)
+        for method, path, _, origin in server_requests
+        # the sandbox frame's own script, which a spare sandbox loads from its opaque origin
+        if origin == "null" and path != "/lab/sandbox.js"
+    ] == []
     assert not any(method == "POST" for method, _, _, _ in server_requests)
     # The class's log still holds the student's exchange.
     assert live_app.extensions["store"].log.get(recorded.id) is not None
