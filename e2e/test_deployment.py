@@ -145,9 +145,11 @@ def test_clear_and_reset_reach_a_student_on_another_worker(deployment: Deploymen
 def _teacher_key(deployment: Deployment) -> str:
     import redis as redis_client
 
+    from playground.stores.redis_store import key_prefix
+
     client = redis_client.Redis.from_url(deployment.redis.url)
     try:
-        return client.get("playground:teacher").decode()
+        return client.get(f"{key_prefix('playground:')}teacher").decode()
     finally:
         client.close()
 

@@ -1,10 +1,10 @@
 """Unit test fixtures: the app from the factory, and a client for it (flaskr's shape).
 
 `app` comes once with each store (stores/): every test that uses it runs against the in-memory
-store and against a real redis-server, so both keep the same behaviour.
+store and against a real redis-server, so both keep the same behaviour. The modules marked
+``on_cluster`` (the stores', the classes') run a third time, against a real three-node Redis Cluster.
 """
 
-import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -13,7 +13,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from playground import create_app
-from tests.support.redis_server import RedisServer
+from tests.support.redis_server import RedisCluster, RedisServer
+from tests.support.stores import store_config
 
 
 @pytest.fixture(scope="session")
@@ -23,15 +24,26 @@ def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServ
     server.stop()
 
 
-def store_config(store: str, request: pytest.FixtureRequest) -> dict:
-    """The settings for one store; with Redis, keys of this test's own (a prefix of its own)."""
-    if store == "memory":
-        return {}
-    server: RedisServer = request.getfixturevalue("redis_server")
-    return {"REDIS_URL": server.url, "REDIS_PREFIX": f"test:{uuid.uuid4().hex}:"}
+@pytest.fixture(scope="session")
+def redis_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisCluster]:
+    cluster = RedisCluster(Path(tmp_path_factory.mktemp("redis-cluster"))).start()
+    yield cluster
+    cluster.stop()
 
 
-@pytest.fixture(params=["memory", "redis"])
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The cluster's runs only for the modules marked ``on_cluster``: the rest run on two stores."""
+    kept, dropped = [], []
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        on_cluster = callspec is not None and callspec.params.get("make_app") == "cluster"
+        (dropped if on_cluster and item.get_closest_marker("on_cluster") is None else kept).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
+
+
+@pytest.fixture(params=["memory", "redis", "cluster"])
 def make_app(request: pytest.FixtureRequest) -> Iterator[Callable[..., Flask]]:
     """Make apps with settings of a test's own, on each store in turn."""
     made: list[Flask] = []

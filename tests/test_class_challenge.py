@@ -1,6 +1,7 @@
 """The class, live: the teacher sets a challenge from /log, labs report their Checks, /log counts them.
 
-Every test runs on both stores (conftest's make_app): the memory store and a real redis-server.
+Every test runs on each store (conftest's make_app): the memory store, a real redis-server and a real
+three-node Redis Cluster.
 """
 
 from collections.abc import Callable
@@ -16,6 +17,8 @@ from playground.classroom.challenge import known_mistake
 from playground.lab.challenges import BY_ID, CHALLENGES, check_code
 from tests.support.csrf import csrf_token
 from tests.test_challenges import STARTS, WRONG
+
+pytestmark = pytest.mark.on_cluster
 
 
 def teacher_of(app: Flask) -> FlaskClient:

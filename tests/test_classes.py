@@ -1,24 +1,26 @@
 """Classes: codes nobody can guess, expiry, the ``flask class`` commands, and that no class sees another.
 
-Each test that takes `make_app` runs on the in-memory store and on a real redis-server (conftest.py).
+Each test that takes `make_app` runs on the in-memory store, on a real redis-server and on a real
+three-node Redis Cluster (conftest.py).
 """
 
 import re
-import uuid
 from collections.abc import Callable, Iterator
 
 import pytest
-import redis
 from flask import Flask
 from flask.testing import FlaskClient
 
 from playground import create_app
 from playground.classes import registry as registry_module
 from playground.classes.registry import ClassInfo, is_code, new_code
+from playground.stores.redis_store import hash_tag, key_prefix
 from tests.support.csrf import csrf_token
-from tests.support.redis_server import RedisServer
+from tests.support.stores import store_config
 
 from .test_classroom import events
+
+pytestmark = pytest.mark.on_cluster
 
 STUDENT = {"REMOTE_ADDR": "10.0.0.7"}
 
@@ -176,17 +178,10 @@ def test_a_class_page_links_stay_in_the_class(school: Flask) -> None:
 # -- Redis: a class's keys under its hash tag, deleted with it -----------------------------------------
 
 
-@pytest.fixture
-def redis_school(redis_server: RedisServer) -> Iterator[tuple[Flask, str]]:
-    prefix = f"test:{uuid.uuid4().hex}:"
-    app = create_app(
-        {
-            "SECRET_KEY": "test",
-            "REDIS_URL": redis_server.url,
-            "REDIS_PREFIX": prefix,
-            "CLASS_CHECK_SECONDS": 0,
-        }
-    )
+def school_on(store: str, request: pytest.FixtureRequest) -> Iterator[tuple[Flask, str]]:
+    config = store_config(store, request)
+    prefix = config["REDIS_PREFIX"]
+    app = create_app({"SECRET_KEY": "test", "CLASS_CHECK_SECONDS": 0, **config})
     yield app, prefix
     dispatcher = app.extensions["class_dispatcher"]
     for code in dispatcher.mounted():
@@ -194,29 +189,37 @@ def redis_school(redis_server: RedisServer) -> Iterator[tuple[Flask, str]]:
     app.extensions["store"].close()
 
 
-def keys_of(redis_server: RedisServer, pattern: str) -> list[str]:
-    client = redis.Redis.from_url(redis_server.url)
-    try:
-        return sorted(key.decode() for key in client.scan_iter(match=pattern, count=1000))
-    finally:
-        client.close()
+@pytest.fixture(params=["redis", "cluster"])
+def redis_school(request: pytest.FixtureRequest) -> Iterator[tuple[Flask, str]]:
+    """A school's deployment on one redis-server, then on a three-node Redis Cluster."""
+    yield from school_on(request.param, request)
 
 
-def test_every_key_of_a_class_carries_its_hash_tag(
-    redis_school: tuple[Flask, str], redis_server: RedisServer
-) -> None:
+@pytest.fixture
+def cluster_school(request: pytest.FixtureRequest) -> Iterator[tuple[Flask, str]]:
+    """A school's deployment on a three-node Redis Cluster."""
+    yield from school_on("cluster", request)
+
+
+def keys_of(app: Flask, pattern: str) -> list[str]:
+    """The keys that match, on every node (the store's own client scans each node of a cluster)."""
+    client = app.extensions["store"].redis
+    return sorted(key.decode() for key in client.scan_iter(match=pattern, count=1000))
+
+
+def test_every_key_of_a_class_carries_its_hash_tag(redis_school: tuple[Flask, str]) -> None:
     app, prefix = redis_school
     a, _b = two_classes(app)
     client = app.test_client()
     client.post(f"/c/{a.code}/userSignUp", data={"username": "ann", "password": "secret99"})
     assert len(client.get(f"/c/{a.code}/api/exchanges").json) == 1
-    keys = keys_of(redis_server, f"{prefix}*{a.code}*")
+    keys = keys_of(app, f"{prefix}*{a.code}*")
     assert f"{prefix}{{{a.code}}}:log" in keys and f"{prefix}{{{a.code}}}:class" in keys
     assert all(key.startswith(f"{prefix}{{{a.code}}}:") for key in keys)
 
 
 def test_an_expired_class_is_swept_from_redis_with_its_log(
-    redis_school: tuple[Flask, str], redis_server: RedisServer, monkeypatch: pytest.MonkeyPatch
+    redis_school: tuple[Flask, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     app, prefix = redis_school
     a, _b = two_classes(app)
@@ -225,7 +228,7 @@ def test_an_expired_class_is_swept_from_redis_with_its_log(
     later = registry_module.time.time() + app.extensions["classes"].idle_seconds + 60
     monkeypatch.setattr(registry_module.time, "time", lambda: later)
     assert a.code in app.extensions["classes"].sweep()
-    assert keys_of(redis_server, f"{prefix}{{{a.code}}}:*") == []
+    assert keys_of(app, f"{prefix}{{{a.code}}}:*") == []
 
 
 # -- The flask class commands --------------------------------------------------------------------------
@@ -268,3 +271,35 @@ def test_class_commands_refuse_without_redis() -> None:
     app = create_app({"SECRET_KEY": "test"})
     result = app.test_cli_runner().invoke(args=["class", "create", "Period 3"])
     assert result.exit_code != 0 and "set FLASK_REDIS_URL" in result.output
+
+
+def test_a_cluster_keeps_each_class_on_one_node_and_spreads_the_classes(
+    cluster_school: tuple[Flask, str],
+) -> None:
+    """What lets a school grow past one Redis: every key of a class on one node (its scripts touch
+    them together), and the classes spread over the nodes."""
+    app, prefix = cluster_school
+    store = app.extensions["store"]
+    classes = [app.extensions["classes"].create(f"Period {n}") for n in range(12)]
+    client = app.test_client()
+    nodes_of_classes = set()
+    for info in classes:
+        client.post(f"/c/{info.code}/userSignUp", data={"username": "ann", "password": "secret99"})
+        client.get(f"/c/{info.code}/teacher/{info.teacher_key}")
+        keys = keys_of(app, f"{prefix}{{{info.code}}}:*")
+        assert {f"{prefix}{{{info.code}}}:{name}" for name in ("log", "ids", "class")} <= set(keys)
+        nodes = {store.redis.get_node_from_key(key).name for key in keys}
+        assert len(nodes) == 1, f"class {info.code}'s keys are on {nodes}"
+        nodes_of_classes |= nodes
+    assert len(nodes_of_classes) >= 2  # twelve classes on one of three nodes: 1 in 177,147
+
+
+def test_the_deployments_own_keys_share_a_hash_tag_of_their_own(redis_school: tuple[Flask, str]) -> None:
+    """The class at ``/`` has keys of one slot too (its scripts touch several), apart from every class."""
+    app, prefix = redis_school
+    app.test_client().post("/userSignUp", data={"username": "ann", "password": "secret99"})
+    keys = keys_of(app, f"{prefix}*")
+    assert f"{prefix}{{main}}:log" in keys and f"{prefix}{{main}}:ids" in keys
+    assert all(key.startswith(f"{prefix}{{main}}:") for key in keys)
+    assert hash_tag(f"{prefix}{{main}}:log") == "main" and hash_tag("a{}b{c}") is None
+    assert key_prefix(f"{prefix}{{abc}}:") == f"{prefix}{{abc}}:"

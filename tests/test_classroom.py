@@ -1,4 +1,7 @@
-"""The live log's stream, the prediction tally and the health figures."""
+"""The live log's stream, the prediction tally and the health figures.
+
+Every test that takes `make_app` runs on the memory store, a redis-server and a Redis Cluster.
+"""
 
 import threading
 from collections.abc import Callable
@@ -6,6 +9,8 @@ from collections.abc import Callable
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+
+pytestmark = pytest.mark.on_cluster
 
 
 def events(response, count: int) -> list[str]:

@@ -17,14 +17,16 @@ from flask import Flask
 from playground import UnsafeConfiguration, create_app
 from tests.support.csrf import csrf_token
 from tests.support.redis_server import RedisServer, free_port
+from tests.support.stores import store_config
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
 
 
-@pytest.fixture
-def workers(redis_server: RedisServer) -> Iterator[list[Flask]]:
-    """Two workers of one deployment: the same Redis, the same keys, the same secret key."""
-    config = {"SECRET_KEY": "shared", "REDIS_URL": redis_server.url, "REDIS_PREFIX": f"t:{uuid.uuid4().hex}:"}
+@pytest.fixture(params=["redis", "cluster"])
+def workers(request: pytest.FixtureRequest) -> Iterator[list[Flask]]:
+    """Two workers of one deployment: the same Redis (one redis-server, then a three-node Redis
+    Cluster), the same keys, the same secret key."""
+    config = {"SECRET_KEY": "shared", **store_config(request.param, request)}
     apps = [create_app(dict(config)), create_app(dict(config))]
     yield apps
     for app in apps:
@@ -119,9 +121,9 @@ def test_redis_holds_no_password(redis_server: RedisServer) -> None:
     finally:
         app.extensions["store"].close()
     direct = redis_client.Redis.from_url(redis_server.url)
-    entries = direct.xrange(f"{prefix}log")
+    entries = direct.xrange(app.extensions["store"].keys["log"])
     kept = b"".join(value for _, fields in entries for value in fields.values())
-    kept += b"".join(direct.zrange(f"{prefix}tags", 0, -1))
+    kept += b"".join(direct.zrange(app.extensions["store"].keys["tags"], 0, -1))
     direct.close()
     assert len(entries) == 3 and b"sam" in kept and b"hunter22" not in kept
 

@@ -35,17 +35,11 @@ def teacher_key(settings: Config) -> str | None:
     key, url = settings.get("TEACHER_KEY"), settings.get("REDIS_URL")
     if key or not url:
         return key
-    import redis
+    from ..stores.redis_store import deployment_teacher_key
 
-    from ..stores.redis_store import READ_TIMEOUT, shared_teacher_key
-
-    client = redis.Redis.from_url(url, socket_timeout=READ_TIMEOUT, socket_connect_timeout=READ_TIMEOUT)
-    try:
-        return shared_teacher_key(client, f"{settings.get('REDIS_PREFIX', 'playground:')}teacher")
-    except redis.RedisError:
-        return None
-    finally:
-        client.close()
+    return deployment_teacher_key(
+        url, bool(settings.get("REDIS_CLUSTER")), settings.get("REDIS_PREFIX", "playground:")
+    )
 
 
 def announce(binds: Iterable[str], say: Callable[[str], None], workers: int) -> None:

@@ -105,14 +105,16 @@ class Pipe:
     def connected(self) -> bool:
         return self._sock is not None
 
-    def connect(self) -> None:
-        """Open the connection (AUTH and SELECT answered first), then make it non-blocking."""
+    def connect(self, node: tuple[str, int] | None = None) -> None:
+        """Open the connection (AUTH and SELECT answered first), then make it non-blocking.
+
+        `node`: on a Redis Cluster, the node that holds the keys written here (the URL names any).
+        """
         if not self.usable or self._sock is not None:
             return
         settings = self._settings
-        sock = socket.create_connection(
-            (settings.get("host", "localhost"), settings.get("port", 6379)), self._timeout
-        )
+        address = node or (settings.get("host", "localhost"), settings.get("port", 6379))
+        sock = socket.create_connection(address, self._timeout)
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         setup = []
         if settings.get("password"):
@@ -191,6 +193,11 @@ class Pipe:
             with self._lock:
                 self._done += 1
                 self._lock.notify_all()
+                if isinstance(reply, RedisReplyError) and str(reply).startswith(("MOVED", "ASK")):
+                    # A cluster moved the keys' slot to another node: closed, the pipe opens again
+                    # on the node that holds them now (what follows is written again meanwhile).
+                    self._fail_locked()
+                    return
 
     def settle(self, timeout: float) -> bool:
         """Wait until Redis acknowledged what this process had sent when it was called (a read in

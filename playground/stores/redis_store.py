@@ -17,6 +17,11 @@ The shape request-capture tools use (RequestBin, webhook.site), kept in a few ke
   address's browsers), changed by Lua scripts, so their limits hold across workers.
 - ``teacher``: the teacher's key, set once by whichever process asks first.
 
+Every one of these keys carries one Redis Cluster hash tag (key_prefix(): ``{main}`` for the
+deployment at ``/``, the class's code for a class), so one node holds all of a class's keys and each
+script touches keys of one slot. With FLASK_REDIS_CLUSTER the store speaks to a Redis Cluster
+(connect()): a school's classes are spread over its nodes, and each class's keys live on one.
+
 Nothing here is on an endpoint's path. The recorder hands each exchange to a writer thread, which
 sends what has piled up in one script call: the answer never waits on Redis. If Redis is down or
 slow, the writer keeps what it holds (up to a bound) and tries again; the pages say the log is
@@ -41,6 +46,7 @@ from urllib.parse import urlsplit
 
 import redis  # requirements-deploy.txt; stores.refusal says what to run when it is missing
 from flask import Flask
+from redis.exceptions import RedisClusterException
 
 from ..recording.exchange import Exchange
 from . import TAG_WAIT_SECONDS, ChallengeLimits, LogUnavailable, TallyLimits, challenge_results, tally_row
@@ -66,6 +72,10 @@ TAG_POLL_SECONDS = 0.05
 """How often a look-up by tag that found nothing asks again, until TAG_WAIT_SECONDS have passed."""
 FAST_FAIL_SECONDS = 1.0
 """After a failure, reads fail at once for this long instead of each waiting READ_TIMEOUT."""
+ERRORS = (redis.RedisError, RedisClusterException)
+"""What a Redis, or a Redis Cluster with a node away, raises (the cluster's own errors are no RedisError)."""
+MAIN_TAG = "main"
+"""The hash tag of the deployment's own keys (those of the class at ``/``)."""
 
 ADD = """
 local ids, log, bytes, tags = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
@@ -170,6 +180,38 @@ KEY_NAMES = (
     "challenge:addresses",
 )
 """Every key the store keeps under its prefix: deleting them all deletes a class (classes/registry.py)."""
+
+
+def hash_tag(key: str) -> str | None:
+    """The part of `key` Redis Cluster hashes, as Redis finds it: between the first ``{`` and the
+    first ``}`` after it, when that is not empty; None when the whole key is hashed."""
+    start = key.find("{")
+    end = key.find("}", start + 1) if start >= 0 else -1
+    return key[start + 1 : end] if end > start + 1 else None
+
+
+def key_prefix(prefix: str) -> str:
+    """Where a store keeps its keys: under `prefix`, with a hash tag of their own unless `prefix`
+    has one (a class's: its code), so that a Redis Cluster keeps them all on one node."""
+    return prefix if hash_tag(prefix) is not None else f"{prefix}{{{MAIN_TAG}}}:"
+
+
+def connect(url: str, cluster: bool, socket_timeout: float) -> "redis.Redis":
+    """A client for the Redis at `url`, or for the Redis Cluster `url` names one node of.
+
+    A cluster's client asks that node for the others and their slots at once, so it raises
+    LogUnavailable, in one sentence, when no node answers.
+    """
+    options = {"socket_timeout": socket_timeout, "socket_connect_timeout": READ_TIMEOUT, "protocol": 2}
+    if not cluster:
+        return redis.Redis.from_url(url, **options)
+    try:
+        return redis.RedisCluster.from_url(url, **options)  # type: ignore[return-value]
+    except ERRORS as error:
+        raise LogUnavailable(
+            f"The Redis Cluster at {where(url)} does not answer ({error}): start its nodes (and join "
+            "them once with `redis-cli --cluster create`), or unset FLASK_REDIS_CLUSTER for one Redis."
+        ) from error
 
 
 def where(url: str) -> str:
@@ -325,8 +367,8 @@ class RedisLog:
             return
         try:
             self.store.redis.script_load(ADD)
-            self._pipe.connect()
-        except (redis.RedisError, OSError) as error:
+            self._pipe.connect(self.store.node())
+        except (*ERRORS, OSError) as error:
             self.store.failed(error)
 
     def flush(self) -> bool:
@@ -347,7 +389,7 @@ class RedisLog:
             batch = [self._pending.popleft() for _ in range(min(WRITE_BATCH, len(self._pending)))]
             try:
                 self._add(keys=self._log_keys, args=self._args(batch))
-            except redis.RedisError as error:
+            except ERRORS as error:
                 self._pending.extendleft(reversed(batch))
                 self.store.failed(error)
                 return False
@@ -366,11 +408,18 @@ class RedisLog:
     # -- Following the stream: one blocking read per process ----------------------------------
 
     def _follow_forever(self) -> None:
-        client = self.store.client(socket_timeout=TAIL_BLOCK_MS / 1000 + 3)
-        try:
-            self._follow(client)
-        finally:
-            client.close()
+        while not self._closed.is_set():
+            try:
+                # A cluster's client asks its nodes for the slots now: it fails while they are away.
+                client = self.store.client(socket_timeout=TAIL_BLOCK_MS / 1000 + 3)
+            except LogUnavailable as error:
+                self._stop_following(error)
+                self._closed.wait(RETRY_SECONDS)
+                continue
+            try:
+                self._follow(client)
+            finally:
+                client.close()
 
     def _follow(self, client: "redis.Redis") -> None:
         last: bytes | None = None
@@ -396,7 +445,7 @@ class RedisLog:
             except Exception as error:
                 if self._closed.is_set():
                     return
-                if not isinstance(error, redis.RedisError):
+                if not isinstance(error, ERRORS):
                     logger.exception("The shared log's tail failed; it starts again")
                 self._stop_following(error)
                 last = None
@@ -472,7 +521,7 @@ class RedisLog:
         # Always through the lock: the writer may have taken the last batch and be sending it now.
         self.flush()
         self._pipe.settle(READ_TIMEOUT)
-        self.store.read(lambda r: r.ping())
+        self.store.read(self.store.ping)
 
     def after(self, last_id: int = 0, limit: int | None = None) -> list[Exchange]:
         """The exchanges after `last_id`, read from Redis: what every worker wrote until now."""
@@ -734,7 +783,8 @@ class RedisStore:
 
     def __init__(self, app: Flask, url: str) -> None:
         self.url = url
-        prefix = app.config.get("REDIS_PREFIX", "playground:")
+        self.cluster = bool(app.config.get("REDIS_CLUSTER"))
+        prefix = key_prefix(app.config.get("REDIS_PREFIX", "playground:"))
         self.keys = {name: f"{prefix}{name}" for name in KEY_NAMES}
         self.redis = self.client(socket_timeout=READ_TIMEOUT)
         self.unavailable = (
@@ -749,9 +799,21 @@ class RedisStore:
         self.log.start(connect=True)
 
     def client(self, socket_timeout: float) -> "redis.Redis":
-        return redis.Redis.from_url(
-            self.url, socket_timeout=socket_timeout, socket_connect_timeout=READ_TIMEOUT, protocol=2
-        )
+        return connect(self.url, self.cluster, socket_timeout)
+
+    def node(self) -> tuple[str, int] | None:
+        """On a Redis Cluster, the node that holds this store's keys (host, port); None on one Redis."""
+        if not self.cluster:
+            return None
+        node = self.redis.get_node_from_key(self.keys["log"])  # type: ignore[attr-defined]
+        return node.host, node.port
+
+    def ping(self, client: "redis.Redis") -> None:
+        """One round trip to the node that holds this store's keys (every node would answer on a cluster)."""
+        if self.cluster:
+            client.ping(target_nodes=client.get_node_from_key(self.keys["log"]))  # type: ignore[attr-defined]
+        else:
+            client.ping()
 
     def read(self, call: Callable[["redis.Redis"], Any]) -> Any:
         """One call to Redis for a page or the API; LogUnavailable, at once, if Redis just failed."""
@@ -759,7 +821,7 @@ class RedisStore:
             raise LogUnavailable(self.unavailable)
         try:
             result = call(self.redis)
-        except redis.RedisError as error:
+        except ERRORS as error:
             self.failed(error)
             raise LogUnavailable(self.unavailable) from error
         self._failed_at = None
@@ -795,6 +857,21 @@ class RedisStore:
         except LogUnavailable:
             health["store_available"] = False
         return health
+
+
+def deployment_teacher_key(url: str, cluster: bool, prefix: str) -> str | None:
+    """The teacher key of the deployment at ``/`` as its workers share it (for the start-up message);
+    None when Redis does not answer."""
+    try:
+        client = connect(url, cluster, READ_TIMEOUT)
+    except LogUnavailable:
+        return None
+    try:
+        return shared_teacher_key(client, f"{key_prefix(prefix)}teacher")
+    except ERRORS:
+        return None
+    finally:
+        client.close()
 
 
 def shared_teacher_key(client: "redis.Redis", key: str) -> str:
