@@ -7,6 +7,7 @@ the student came on the student's own stream, from whichever worker serves it.
 
 import json
 import urllib.request
+from urllib.parse import urljoin
 
 from playwright.sync_api import Browser, Page, expect
 
@@ -18,8 +19,9 @@ def entries(page: Page):
 
 
 def post_form(base_url: str, path: str, body: str) -> None:
-    """A request from outside any browser, as curl sends it."""
-    request = urllib.request.Request(f"{base_url}{path}", data=body.encode(), method="POST")
+    """A request from outside any browser, as curl sends it (`path` within the class at `base_url`)."""
+    url = urljoin(base_url.rstrip("/") + "/", path.lstrip("/"))
+    request = urllib.request.Request(url, data=body.encode(), method="POST")
     try:
         urllib.request.urlopen(request, timeout=10).close()
     except urllib.error.HTTPError as answer:  # the tutorial's 4xx and 5xx are answers too
@@ -55,14 +57,18 @@ def teacher_post(page: Page, path: str) -> int:
 
 
 def clear_and_reset_reach_a_student(browser: Browser, base_url: str, teacher_key: str) -> None:
-    """Reset empties a student's open tally, Clear (asked once) empties their log; nothing comes back."""
+    """Reset empties a student's open tally, Clear (asked once) empties their log; nothing comes back.
+
+    `base_url`: the class's address (the server's root, or a school's ``.../c/<code>/``).
+    """
+    base_url = base_url.rstrip("/") + "/"
     teacher_context = browser.new_context(base_url=base_url)
     student_context = browser.new_context(base_url=base_url)
     try:
         teacher = teacher_context.new_page()
-        teacher.goto(f"/teacher/{teacher_key}")
+        teacher.goto(f"teacher/{teacher_key}")
         student = student_context.new_page()
-        student.goto("/log")
+        student.goto("log")
         for page in (teacher, student):
             expect(page.get_by_role("status").filter(has_text="Live")).to_be_visible()
         # A tally without earlier tests' votes (it counts each address once per request shape).

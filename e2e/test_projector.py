@@ -16,16 +16,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Locator, Page, expect
+from playwright.sync_api import Browser, Page, expect
 from werkzeug.serving import make_server
 
 from playground import create_app
 
+from .projector import PROJECTOR_SIZES, assert_newest_first_in_large_type, box
 from .test_layout import LAYOUT_PROBLEMS
-
-PROJECTOR_SIZES = {"projector": (1280, 720), "projector-wide": (1920, 1080)}
-READABLE_PX = 24
-NEWEST_ON_FIRST_SCREEN = 3
 
 
 @pytest.fixture
@@ -46,16 +43,6 @@ def send(base_url: str, path: str, body: str) -> None:
         urllib.request.urlopen(request, timeout=10).close()
     except urllib.error.HTTPError as answer:  # the tutorial's 400 is an answer too
         answer.close()
-
-
-def box(locator: Locator) -> dict:
-    found = locator.bounding_box()
-    assert found is not None, f"{locator} is not on the page"
-    return found
-
-
-def font_px(locator: Locator) -> float:
-    return float(locator.evaluate("e => parseFloat(getComputedStyle(e).fontSize)"))
 
 
 @pytest.fixture
@@ -123,16 +110,7 @@ def test_the_class_view_puts_the_newest_exchanges_first_in_large_type(
         abs((line["y"] + line["height"] / 2) - (button["y"] + button["height"] / 2)) < line["height"] / 2
     ), "the folded Join panel is more than one line"
 
-    # The newest exchanges are on the first screen, in type readable from the back of the room.
-    viewport = page.viewport_size
-    assert viewport is not None
-    for index in range(NEWEST_ON_FIRST_SCREEN):
-        entry = box(entries.nth(index))
-        assert entry["y"] >= 0 and entry["y"] + entry["height"] <= viewport["height"], (
-            f"exchange {index + 1} (newest first) is below the first screen"
-        )
-    assert font_px(entries.first.get_by_role("button")) >= READABLE_PX
-    assert font_px(page.get_by_role("note").filter(has_text="visible to the whole class")) >= READABLE_PX
+    assert_newest_first_in_large_type(page, entries)
 
     target = os.environ.get("PLAYGROUND_SCREENSHOTS")
     if target:
