@@ -8,8 +8,10 @@ Each test that takes `make_app` runs on the in-memory store and on a real redis-
 import html
 import logging
 import re
+import runpy
 import uuid
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 import redis
@@ -20,6 +22,7 @@ from werkzeug.test import TestResponse
 from playground import create_app
 from playground.classes.page import KEY_CHARS
 from playground.guards import tries as tries_module
+from playground.serving.deploy import announce
 from playground.stores import UnsafeConfiguration
 from tests.support.csrf import csrf_token
 from tests.support.redis_server import RedisServer
@@ -336,3 +339,21 @@ def test_a_weak_class_key_stops_the_app_at_start(key: object) -> None:
 def test_a_class_key_of_16_characters_is_taken() -> None:
     app = create_app({"SECRET_KEY": "test", "CLASS_KEY": "x" * KEY_CHARS})
     assert app.test_client().get("/classes/new").status_code == 200
+
+
+def test_gunicorn_prints_where_teachers_make_classes_never_the_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FLASK_CLASS_KEY", KEY)
+    monkeypatch.setenv("FLASK_CLASSROOM_URL", "https://school.example/")
+    monkeypatch.delenv("FLASK_REDIS_URL", raising=False)
+    said: list[str] = []
+    announce(["127.0.0.1:8000"], said.append, 1)
+    assert any("make classes at https://school.example/classes/new" in line for line in said)
+    assert not any(KEY in line for line in said)
+
+
+def test_gunicorn_refuses_a_weak_class_key_before_any_worker_starts(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FLASK_CLASS_KEY", "period3")
+    monkeypatch.delenv("FLASK_REDIS_URL", raising=False)
+    settings = runpy.run_path(str(Path(__file__).resolve().parent.parent / "gunicorn.conf.py"))
+    with pytest.raises(SystemExit, match="FLASK_CLASS_KEY must be text of at least 16 characters"):
+        settings["on_starting"](None)
