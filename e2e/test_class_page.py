@@ -15,6 +15,7 @@ from playwright.sync_api import Page, expect
 from tests.support.sizes import SIZES
 
 from .conftest import BrowserWatch
+from .test_accessibility import serious_violations
 from .test_layout import LAYOUT_PROBLEMS
 
 KEY = "e2e-school-key-0123456789abcdef"
@@ -60,16 +61,17 @@ def test_a_teacher_makes_a_class_and_follows_its_links(
 
 @pytest.mark.parametrize("size", SIZES)
 def test_the_page_fits_the_screen(sized_page, configured: Callable[..., None], size: str) -> None:
+    """No sideways scroll, no word split, no tall button; and axe-core finds nothing serious."""
     configured(CLASS_KEY=KEY)
     page = sized_page(size)
     page.goto("/classes/new")
     target = os.environ.get("PLAYGROUND_SCREENSHOTS")
-    problems = {"form": page.evaluate(LAYOUT_PROBLEMS)}
+    problems = {"form": page.evaluate(LAYOUT_PROBLEMS) + serious_violations(page)}
     if target:
         Path(target).mkdir(parents=True, exist_ok=True)
         page.screenshot(path=Path(target) / f"class-new-{size}.png", full_page=True)
     make_a_class(page, "Period 3 (Room 14, Tuesdays)")
-    problems["made"] = page.evaluate(LAYOUT_PROBLEMS)
+    problems["made"] = page.evaluate(LAYOUT_PROBLEMS) + serious_violations(page)
     if target:
         page.screenshot(path=Path(target) / f"class-made-{size}.png", full_page=True)
     assert problems == {"form": [], "made": []}, f"/classes/new at {size}: {problems}"
