@@ -45,10 +45,12 @@ control_socket_disable = True
 
 def on_starting(server) -> None:
     """Before any worker starts: refuse an unsafe configuration in one line, and size the stream limit."""
+    from playground.classes import key_refusal
     from playground.serving.deploy import environment_settings
     from playground.stores import refusal
 
-    if why := refusal(environment_settings()):
+    settings = environment_settings()
+    if why := refusal(settings) or key_refusal(settings):
         sys.exit(why)
     # Each worker refuses a live log beyond its pool minus the reserve (503, and the page polls).
     os.environ.setdefault("FLASK_STREAM_LIMIT", str(max(1, server.cfg.threads - STREAM_RESERVE)))

@@ -64,7 +64,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.from_prefixed_env()
     if test_config is not None:
         app.config.from_mapping(test_config)
-    if why := stores.refusal(app.config):
+    if why := stores.refusal(app.config) or classes.key_refusal(app.config):
         raise UnsafeConfiguration(why)
     debugger.init_app(app)
     if not app.config.get("SECRET_KEY"):
@@ -88,7 +88,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     classroom.init_app(app)
     # A page or API call that needs the shared log while Redis is away gets one sentence, as JSON.
     app.register_error_handler(stores.LogUnavailable, api.unavailable)
-    own_blueprints = [pages.bp.name, lab.bp.name, api.bp.name, classroom.bp.name, classes.bp.name]
+    own_blueprints = [
+        pages.bp.name,
+        lab.bp.name,
+        api.bp.name,
+        classroom.bp.name,
+        classes.bp.name,
+        classes.page.bp.name,
+    ]
     security.init_app(app, own_blueprints=own_blueprints)
     compression.init_app(app, own_blueprints=own_blueprints)
     # Last, so that its hook runs just before the view: the recorder wraps the whole app.

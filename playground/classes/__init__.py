@@ -5,7 +5,8 @@ A class is where the playground is mounted, not code in a view: dispatch.py rout
 to an app of the class's own, made by create_app with the class's store prefix and teacher key, so
 the tutorial's views answer there line for line as at ``/``. registry.py keeps which classes exist
 (in Redis with FLASK_REDIS_URL, else in this process) and forgets those idle for FLASK_CLASS_IDLE_DAYS.
-``flask --app playground class create NAME`` makes one (cli.py). ``make run`` and ``make serve`` are
+``flask --app playground class create NAME`` makes one (cli.py), and so does a teacher who holds the
+school's class-making key, at ``/classes/new`` (page.py). ``make run`` and ``make serve`` are
 unchanged: one class, at ``/``.
 """
 
@@ -14,10 +15,14 @@ from typing import Any
 
 from flask import Blueprint, Flask, current_app, render_template
 
+from . import page
 from .dispatch import APPS, CHECK_SECONDS, ClassDispatcher
-from .registry import IDLE_DAYS, ClassInfo, MemoryRegistry, RedisRegistry, Registry
+from .page import key_refusal
+from .registry import IDLE_DAYS, LIMIT, ClassInfo, MemoryRegistry, RedisRegistry, Registry
 
 bp = Blueprint("classes", __name__)
+
+__all__ = ["bp", "init_app", "key_refusal", "open_registry", "page"]
 
 METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
@@ -28,19 +33,21 @@ METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 def missing_class(code: str, rest: str = "") -> tuple[str, int]:
     """A code that names no class (mistyped, deleted, or idle too long): a 404 that says what to do."""
     idle_days = current_app.config.get("CLASS_IDLE_DAYS", IDLE_DAYS)
-    return render_template("class_missing.html", idle_days=idle_days), 404
+    can_make = bool(current_app.config.get("CLASS_KEY"))
+    return render_template("class_missing.html", idle_days=idle_days, can_make=can_make), 404
 
 
 def open_registry(app: Flask) -> Registry:
     """Where the classes live: beside the store (Redis with FLASK_REDIS_URL, else this process)."""
     idle_seconds = float(app.config.get("CLASS_IDLE_DAYS", IDLE_DAYS)) * 86400
+    limit = int(app.config.get("CLASS_LIMIT", LIMIT))
     store = app.extensions["store"]
     if store.kind == "redis":
         from ..stores.redis_store import KEY_NAMES
 
         prefix = app.config.get("REDIS_PREFIX", "playground:")
-        return RedisRegistry(store.redis, prefix, idle_seconds, KEY_NAMES)
-    return MemoryRegistry(idle_seconds)
+        return RedisRegistry(store.redis, prefix, idle_seconds, KEY_NAMES, limit)
+    return MemoryRegistry(idle_seconds, limit)
 
 
 def class_config(app: Flask, registry: Registry, info: ClassInfo, mount: str) -> dict[str, Any]:
@@ -72,6 +79,8 @@ def init_app(app: Flask, test_config: dict[str, Any] | None, create_app: Callabl
     registry = app.extensions["classes"] = open_registry(app)
     app.extensions["class_base_config"] = dict(test_config or {})
     app.register_blueprint(bp)
+    app.extensions["class_key_tries"] = page.open_tries(app)
+    app.register_blueprint(page.bp)
 
     def make_app(info: ClassInfo, mount: str) -> Flask:
         made = create_app(class_config(app, registry, info, mount))

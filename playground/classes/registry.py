@@ -11,6 +11,10 @@ of codes by last use (``<prefix>classes``), so that every worker and the ``flask
 the same classes; without it, in this process's memory. A class unused for FLASK_CLASS_IDLE_DAYS is
 gone: its hash expires on its own, and a sweep (on every create and list) deletes its log, tally and
 teacher key, so Redis does not grow with every class ever made.
+
+At most FLASK_CLASS_LIMIT classes exist at once: both registries refuse the next one
+(ClassLimitReached), whether the ``flask class create`` command or the page for making classes asks,
+so neither a script nor a leaked class-making key can fill Redis.
 """
 
 import base64
@@ -29,6 +33,19 @@ IDLE_DAYS = 30
 """A class nobody opened for this many days is deleted with everything it holds (FLASK_CLASS_IDLE_DAYS)."""
 NAME_CHARS = 80
 """A class's name is at most this long (it is shown on its pages and in ``class list``)."""
+LIMIT = 500
+"""At most this many classes exist at once (FLASK_CLASS_LIMIT); idle ones are swept before counting."""
+
+
+class ClassLimitReached(ValueError):
+    """The deployment has as many classes as FLASK_CLASS_LIMIT allows."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(
+            f"This deployment has {limit} classes, its limit (FLASK_CLASS_LIMIT): delete one that is "
+            "no longer used (`flask --app playground class delete CODE`) or raise the limit."
+        )
+        self.limit = limit
 
 
 def new_code() -> str:
@@ -39,6 +56,15 @@ def new_code() -> str:
 def is_code(text: str) -> bool:
     """Whether `text` has a class code's shape (the store is never asked about anything else)."""
     return CODE.fullmatch(text) is not None
+
+
+ENLIST = """
+if redis.call('ZSCORE', KEYS[1], ARGV[1]) then return -1 end
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[3]) then return 0 end
+redis.call('ZADD', KEYS[1], ARGV[2], ARGV[1])
+return 1
+"""
+"""Add a class's code to the index unless it is there already (-1) or the index is full (0)."""
 
 
 @dataclass(frozen=True)
@@ -52,6 +78,7 @@ class ClassInfo:
 
 class Registry(Protocol):
     idle_seconds: float
+    limit: int
 
     def create(self, name: str) -> ClassInfo: ...
 
@@ -76,8 +103,9 @@ def _name(name: str) -> str:
 class MemoryRegistry:
     """The classes of this process (the in-memory store): gone when it stops."""
 
-    def __init__(self, idle_seconds: float) -> None:
+    def __init__(self, idle_seconds: float, limit: int = LIMIT) -> None:
         self.idle_seconds = idle_seconds
+        self.limit = limit
         self._lock = threading.Lock()
         self._classes: dict[str, ClassInfo] = {}
 
@@ -86,6 +114,8 @@ class MemoryRegistry:
         info = ClassInfo(new_code(), _name(name), secrets.token_urlsafe(18), now, now)
         with self._lock:
             self._sweep(now)
+            if len(self._classes) >= self.limit:
+                raise ClassLimitReached(self.limit)
             self._classes[info.code] = info
         return info
 
@@ -122,12 +152,21 @@ class MemoryRegistry:
 class RedisRegistry:
     """The classes in Redis: every worker of every host, and the ``flask class`` commands, share them."""
 
-    def __init__(self, client: Any, prefix: str, idle_seconds: float, class_keys: Iterable[str]) -> None:
+    def __init__(
+        self,
+        client: Any,
+        prefix: str,
+        idle_seconds: float,
+        class_keys: Iterable[str],
+        limit: int = LIMIT,
+    ) -> None:
         self.redis = client
         self.prefix = prefix
         self.idle_seconds = idle_seconds
+        self.limit = limit
         self.index = f"{prefix}classes"
         self._class_keys = tuple(class_keys)
+        self._enlist = client.register_script(ENLIST)
 
     def class_prefix(self, code: str) -> str:
         """Where a class's keys live: its code as a Redis Cluster hash tag, so one node holds them all."""
@@ -140,13 +179,17 @@ class RedisRegistry:
         now = time.time()
         info = ClassInfo(new_code(), _name(name), secrets.token_urlsafe(18), now, now)
         self.sweep()
+        # The index first, counted and added by one script (every worker and the command at once
+        # cannot pass the limit together); it touches the index alone, so it runs on a cluster too.
+        enlisted = self._enlist(keys=[self.index], args=[info.code, repr(now), self.limit])
+        if enlisted == 0:
+            raise ClassLimitReached(self.limit)
         meta = self._meta(info.code)
         # NX: two codes never collide in practice (80 bits), and a collision must not take a class over.
-        if not self.redis.hsetnx(meta, "teacher", info.teacher_key):
+        if enlisted < 0 or not self.redis.hsetnx(meta, "teacher", info.teacher_key):
             raise RuntimeError("A class with this code exists already; try again.")
         self.redis.hset(meta, mapping={"name": info.name, "created": repr(now)})
         self.redis.expire(meta, int(self.idle_seconds))
-        self.redis.zadd(self.index, {info.code: now})
         return info
 
     def get(self, code: str) -> ClassInfo | None:

@@ -47,6 +47,9 @@ def announce(binds: Iterable[str], say: Callable[[str], None], workers: int) -> 
     urls = student_urls(binds, settings.get("CLASSROOM_URL"))
     redis_url = settings.get("REDIS_URL")
     say(f"Flask Status Playground: students open {', '.join(urls)} (the live log: {urls[0]}log)")
+    if settings.get("CLASS_KEY"):
+        # The page's address only: the key itself is the school's, never printed.
+        say(f"Teachers who have the class-making key (FLASK_CLASS_KEY) make classes at {urls[0]}classes/new")
     if not redis_url:
         if workers > 1:
             say(
