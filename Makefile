@@ -112,4 +112,4 @@ clean: ## remove the virtualenv and caches
 	rm -rf $(VENV) .pytest_cache test-results
 
 screenshots: $(VENV)/.installed-dev browser ## regenerate the docs' pictures in docs/screenshots
-	PLAYGROUND_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest e2e/test_screenshots.py e2e/test_layout.py e2e/test_projector.py e2e/test_class_live.py -q
+	PLAYGROUND_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest e2e/test_screenshots.py e2e/test_layout.py e2e/test_projector.py e2e/test_class_live.py e2e/test_school.py e2e/test_class_page.py -q
