@@ -1,23 +1,14 @@
 """axe-core finds no serious or critical violation on any page, in both themes and the projector view."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
+from .checks import serious_violations
 from .conftest import BrowserWatch
 from .pages import HomePage
 
 PAGES = ["/", "/codes", "/builder", "/lab", "/log"]
 VIEWS = [("light", False), ("dark", False), ("light", True), ("dark", True)]
-
-
-def serious_violations(page: Page) -> list[str]:
-    results = Axe().run(page)
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 @pytest.mark.parametrize(

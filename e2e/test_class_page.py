@@ -14,9 +14,8 @@ from playwright.sync_api import Page, expect
 
 from tests.support.sizes import SIZES
 
+from .checks import LAYOUT_PROBLEMS, serious_violations
 from .conftest import BrowserWatch
-from .test_accessibility import serious_violations
-from .test_layout import LAYOUT_PROBLEMS
 
 KEY = "e2e-school-key-0123456789abcdef"
 

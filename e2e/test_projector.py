@@ -21,8 +21,8 @@ from werkzeug.serving import make_server
 
 from playground import create_app
 
+from .checks import LAYOUT_PROBLEMS
 from .projector import PROJECTOR_SIZES, assert_newest_first_in_large_type, box
-from .test_layout import LAYOUT_PROBLEMS
 
 
 @pytest.fixture

@@ -15,8 +15,8 @@ from werkzeug.test import TestResponse
 
 from playground.classroom.challenge import known_mistake
 from playground.lab.challenges import BY_ID, CHALLENGES, check_code
+from tests.support.challenge_cases import STARTS, WRONG
 from tests.support.csrf import csrf_token
-from tests.test_challenges import STARTS, WRONG
 
 pytestmark = pytest.mark.on_cluster
 

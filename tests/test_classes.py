@@ -17,8 +17,7 @@ from playground.classes.registry import ClassInfo, is_code, new_code
 from playground.stores.redis_store import hash_tag, key_prefix
 from tests.support.csrf import csrf_token
 from tests.support.stores import store_config
-
-from .test_classroom import events
+from tests.support.streams import events
 
 pytestmark = pytest.mark.on_cluster
 

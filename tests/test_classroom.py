@@ -10,19 +10,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from tests.support.streams import events
+
 pytestmark = pytest.mark.on_cluster
-
-
-def events(response, count: int) -> list[str]:
-    """The first `count` events (not comments) of an event stream."""
-    found = []
-    for chunk in response.response:
-        text = chunk.decode() if isinstance(chunk, bytes) else chunk
-        if text.startswith("id: "):
-            found.append(text)
-        if len(found) == count:
-            break
-    return found
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ Built and installed from a local wheelhouse alone (`pip --no-index`), never from
 test` fills the wheelhouse once, so that these tests pass again with the network off.
 """
 
+import ast
 import os
 import socket
 import subprocess
@@ -123,3 +124,19 @@ def test_every_subpackage_is_in_the_wheel() -> None:
         ".".join(init.parent.relative_to(root).parts) for init in (root / "playground").rglob("__init__.py")
     }
     assert found <= listed, f"not in pyproject.toml's packages: {sorted(found - listed)}"
+
+
+def test_no_test_module_imports_another() -> None:
+    """What tests share lives in tests/support/ or e2e's helper modules, never in a test module."""
+    root = Path(__file__).resolve().parent.parent
+    offenders = []
+    for path in [*root.glob("tests/**/*.py"), *root.glob("e2e/**/*.py"), *root.glob("bench/**/*.py")]:
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = []
+            if isinstance(node, ast.ImportFrom):
+                names = [node.module or "", *(f"{node.module or ''}.{alias.name}" for alias in node.names)]
+            elif isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            if any(part.startswith("test_") for name in names for part in name.split(".")):
+                offenders.append(f"{path.relative_to(root)}:{node.lineno}")
+    assert offenders == []
