@@ -6,9 +6,8 @@ import { pageFact } from "../lib/dom.js";
 import { clearComparison, showComparison } from "./browser-hides.js";
 import { sendRequest } from "../lib/send.js";
 import { clearExplanation, showExplanation } from "./explanation-view.js";
-import { answerFromRecord } from "./record-view.js";
 import { clearRequest, showRequest } from "./request-view.js";
-import { clearResponse, revealAnswer, showFailure, showResponse } from "./response-view.js";
+import { answerFromRecord, clearResponse, revealAnswer, showFailure, showResponse } from "./response-view.js";
 
 // The page tags its own requests with this header to find their exchanges in the server's log. It
 // changes nothing in the answer, and the curl command leaves it out.

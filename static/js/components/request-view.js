@@ -69,3 +69,17 @@ export function enableCopy(root) {
     }
   });
 }
+
+// A request from the server's record (the live log): the headers as the server received them.
+export function requestFromRecord(exchange) {
+  const req = exchange.request;
+  const path = req.query ? `${req.path}?${req.query}` : req.path;
+  return {
+    method: req.method,
+    url: `${location.origin}${path}`,
+    headers: req.headers,
+    body: req.body || null,
+    curl: null,
+    origin: `Sent by ${exchange.client || "a classmate"}; the headers as the server received them.`,
+  };
+}

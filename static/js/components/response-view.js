@@ -81,3 +81,20 @@ export function revealAnswer(root) {
   const still = matchMedia("(prefers-reduced-motion: reduce)").matches;
   root.scrollIntoView({ block: "start", behavior: still ? "auto" : "smooth" });
 }
+
+// An exchange from the server's record, in the answer shape every page shows.
+export function answerFromRecord(exchange) {
+  return {
+    status: exchange.response.status,
+    statusText: exchange.response.reason,
+    version: exchange.request.http_version,
+    // A header the playground added (the sandbox of a learner-built answer) says so on its line.
+    headers: exchange.response.headers.map(([name, value]) =>
+      name in (exchange.response.added_by_playground ?? {}) ? [name, `${value}  (added by the playground)`] : [name, value],
+    ),
+    body: exchange.response.body + (exchange.response.body_truncated ? `\n… (cut: the log keeps ${(pageFact("body-cap") / 1024).toLocaleString("en")} KB)` : ""),
+    bodyBytes: exchange.response.body_size,
+    transferBytes: null,
+    durationMs: exchange.duration_ms,
+  };
+}

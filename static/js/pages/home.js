@@ -6,8 +6,7 @@ import { showSource } from "../components/explanation-view.js";
 import { pageViews, render, sendAndShow } from "../components/flow.js";
 import { askPrediction, predicting, reveal } from "../components/predict.js";
 import { enableCopy } from "../components/request-view.js";
-import { chosenFields, control, toggles } from "../components/endpoint-form.js";
-import { enableToggles, isChecked, setChecked } from "../components/send-toggle.js";
+import { chosenFields, control, enableToggles, isChecked, setChecked, toggles } from "../components/endpoint-form.js";
 
 const views = pageViews();
 const forms = Array.from(document.querySelectorAll("[data-endpoint-form]"));

@@ -2,14 +2,13 @@
 // requests; the answer and its explanation fill the same views as the home page.
 
 import { part, setRichText } from "../lib/dom.js";
-import { chosenFields, control } from "../components/endpoint-form.js";
+import { chosenFields, control, enableToggles } from "../components/endpoint-form.js";
 import { buildRequest } from "../lib/request.js";
 import { sendRequest } from "../lib/send.js";
 import { clearExplanation, showExplanation } from "../components/explanation-view.js";
 import { pageViews } from "../components/flow.js";
 import { enableCopy, showRequest } from "../components/request-view.js";
 import { formatBytes, revealAnswer, showFailure, showResponse } from "../components/response-view.js";
-import { enableToggles } from "../components/send-toggle.js";
 import { downloadProgress, loadProgress, saveProgress } from "../lib/progress.js";
 
 const RUN_LIMIT_MS = 5000;

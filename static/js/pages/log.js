@@ -4,9 +4,8 @@ import { exchangeDetail } from "../lib/api.js";
 import { pageViews } from "../components/flow.js";
 import { showExplanation } from "../components/explanation-view.js";
 import { LiveFeed } from "../lib/live-feed.js";
-import { answerFromRecord, requestFromRecord } from "../components/record-view.js";
-import { showRequest } from "../components/request-view.js";
-import { showResponse, statusClass } from "../components/response-view.js";
+import { requestFromRecord, showRequest } from "../components/request-view.js";
+import { answerFromRecord, showResponse, statusClass } from "../components/response-view.js";
 
 const intro = document.querySelector("[data-stream]");
 const list = document.querySelector("[data-log]");
