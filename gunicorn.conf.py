@@ -2,7 +2,7 @@
 directory it starts in). See docs/HOSTING.md.
 
     FLASK_REDIS_URL=redis://127.0.0.1:6379/0 FLASK_SECRET_KEY=... \\
-        gunicorn -w 4 -b 0.0.0.0:8000 'playground:create_app()'
+        gunicorn -w 4 -b 127.0.0.1:8000 'playground:create_app()'    # nginx in front
 
 Every setting here can be overridden on the command line (-w, -b, --threads, ...).
 """
@@ -31,6 +31,10 @@ timeout = 30
 graceful_timeout = 10
 keepalive = 5
 worker_connections = 1000
+# No request header names the app's mount: gunicorn would otherwise take SCRIPT_NAME and PATH_INFO
+# from any client on 127.0.0.1 (a tunnel, a proxy on the same host). The playground's mount is a
+# setting (FLASK_APPLICATION_ROOT), and a class's is /c/<code> below it.
+forwarder_headers = ""
 
 # The same header limit the playground sets for itself (guards/header_limit.py, 32 KiB): gunicorn's
 # defaults would refuse one header over 8 KiB with a 400 before the playground could answer 431.

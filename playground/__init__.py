@@ -4,7 +4,7 @@ import secrets
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Flask, current_app
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import api, builder, classes, classroom, lab, pages, recording, status_codes, stores
@@ -47,13 +47,14 @@ def _folder(name: str) -> str:
 
 def page_facts() -> dict[str, Any]:
     """What every page's scripts read from <body>: the status classes' names, the header a page tags
-    its requests with, and how much of a body the log keeps."""
+    its requests with, and how much of a body the log keeps; and, in a school's class, its name."""
     return {
+        "class_name": current_app.config.get("CLASS_NAME"),
         "page_facts": {
             "status-classes": {str(digit): name for digit, (name, _meaning) in STATUS_CLASSES.items()},
             "tag-header": TAG_HEADER,
             "body-cap": BODY_CAP,
-        }
+        },
     }
 
 

@@ -9,6 +9,7 @@ import html
 import logging
 import re
 import runpy
+import threading
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -184,6 +185,29 @@ def test_an_address_has_so_many_wrong_tries_then_even_the_right_key_is_refused(
     assert class_names(app) == []
     # Another address is not held back by this one's tries.
     assert make_class(client_from(app, TEACHER), "Period 3", KEY).status_code == 201
+    close_classes(app)
+
+
+def test_wrong_keys_sent_all_at_once_get_no_more_tries(make_app: Callable[..., Flask]) -> None:
+    """Thirty wrong keys from one address, released together: each is counted before it is judged, so
+    no more than the limit are judged at all (the rest get 429), however they interleave."""
+    app = make_app({"CLASS_KEY": KEY, "CLASS_KEY_TRIES": 3})
+    senders = [client_from(app, STUDENT) for _ in range(30)]
+    tokens = [form_token(sender) for sender in senders]
+    start = threading.Barrier(len(senders))
+    statuses: list[int] = []
+
+    def send(sender: FlaskClient, token: str) -> None:
+        start.wait()
+        data = {"csrf_token": token, "name": "Period 3", "class_key": WRONG}
+        statuses.append(sender.post("/classes/new", data=data).status_code)
+
+    threads = [threading.Thread(target=send, args=pair) for pair in zip(senders, tokens, strict=True)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses) == [403] * 3 + [429] * 27
     close_classes(app)
 
 

@@ -302,3 +302,44 @@ def test_the_deployments_own_keys_share_a_hash_tag_of_their_own(redis_school: tu
     assert all(key.startswith(f"{prefix}{{main}}:") for key in keys)
     assert hash_tag(f"{prefix}{{main}}:log") == "main" and hash_tag("a{}b{c}") is None
     assert key_prefix(f"{prefix}{{abc}}:") == f"{prefix}{{abc}}:"
+
+
+def test_a_request_cannot_move_a_class_to_another_mount(school: Flask) -> None:
+    """gunicorn takes SCRIPT_NAME from a header sent from 127.0.0.1: the first request a worker gets
+    for a class must not decide where the class's cookie goes for everyone after it."""
+    a, _b = two_classes(school)
+    poisoner = student_of(school)
+    assert poisoner.get(f"/c/{a.code}/", environ_overrides={"SCRIPT_NAME": "/zz"}).status_code == 200
+    answer = school.test_client().get(f"/c/{a.code}/teacher/{a.teacher_key}")
+    assert answer.status_code == 302
+    cookie = answer.headers["Set-Cookie"]
+    assert f"Path=/c/{a.code}/" in cookie and "/zz" not in cookie
+
+
+@pytest.mark.parametrize(
+    "name", ["Period 3\x1b[2K\x1b[31mRED", "Period \u202e3 gnp.exe", "Bell\x07", "Zero\u200bwidth"]
+)
+def test_a_class_name_with_control_or_direction_marks_is_refused(school: Flask, name: str) -> None:
+    with pytest.raises(ValueError, match="control characters or invisible marks"):
+        school.extensions["classes"].create(name)
+    assert school.extensions["classes"].create("Période 3 — Room 14").name == "Période 3 — Room 14"
+
+
+@pytest.mark.parametrize("page", ["", "codes", "builder", "lab", "log"])
+def test_every_page_of_a_class_names_the_class(school: Flask, page: str) -> None:
+    a, _b = two_classes(school)
+    shown = school.test_client().get(f"/c/{a.code}/{page}").get_data(as_text=True)
+    assert "Class: <strong>Period 3</strong>" in shown and "· Period 3</title>" in shown
+    assert "Period 5" not in shown
+    assert "Class: <strong>" not in school.test_client().get(f"/{page}").get_data(as_text=True)
+
+
+def test_a_hosted_class_on_a_loopback_address_is_told_to_set_its_classroom_url(
+    redis_school: tuple[Flask, str],
+) -> None:
+    """gunicorn on 127.0.0.1 with Redis: `make serve` would lose the class, FLASK_CLASSROOM_URL won't."""
+    app, _prefix = redis_school
+    a, _b = two_classes(app)
+    page = teacher_of(app, a).get(f"/c/{a.code}/log").get_data(as_text=True)
+    assert "Only this computer can open" in page and "FLASK_CLASSROOM_URL" in page
+    assert "make serve" not in page

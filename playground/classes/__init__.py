@@ -95,6 +95,7 @@ def init_app(app: Flask, test_config: dict[str, Any] | None, create_app: Callabl
         make_app,
         max_apps=int(app.config.get("CLASS_APPS", APPS)),
         check_seconds=float(app.config.get("CLASS_CHECK_SECONDS", CHECK_SECONDS)),
+        root=str(app.config.get("APPLICATION_ROOT") or "/"),
     )
     app.extensions["class_dispatcher"] = dispatcher
     app.wsgi_app = dispatcher  # type: ignore[method-assign]

@@ -47,8 +47,11 @@ class ClassDispatcher:
         make_app: Callable[[ClassInfo, str], Flask],
         max_apps: int = APPS,
         check_seconds: float = CHECK_SECONDS,
+        root: str = "",
     ) -> None:
         self.fallback = fallback
+        self.root = root.rstrip("/")
+        """Where the deployment is mounted, from its settings (FLASK_APPLICATION_ROOT): "" at /."""
         self.registry = registry
         self.make_app = make_app
         self.max_apps = max_apps
@@ -64,7 +67,10 @@ class ClassDispatcher:
         code, _, rest = path[3:].partition("/")
         if not is_code(code):
             return self.fallback(environ, start_response)
-        mount = f"{environ.get('SCRIPT_NAME', '')}/c/{code}"
+        # The class's app keeps its mount (its cookie's path) for every later request: it comes from
+        # the deployment's settings (FLASK_APPLICATION_ROOT), never from this request, whose
+        # SCRIPT_NAME a client may have set (gunicorn takes it from a header sent from 127.0.0.1).
+        mount = f"{self.root}/c/{code}"
         try:
             app = self.app_for(code, mount)
         except Exception:  # the registry's store is away (redis.RedisError, OSError)
@@ -72,7 +78,7 @@ class ClassDispatcher:
             return [UNAVAILABLE]
         if app is None:
             return self.fallback(environ, start_response)
-        environ["SCRIPT_NAME"] = mount
+        environ["SCRIPT_NAME"] = f"{environ.get('SCRIPT_NAME', '')}/c/{code}"
         environ["PATH_INFO"] = f"/{rest}"
         return app(environ, start_response)
 

@@ -80,7 +80,9 @@ def new_class() -> Response:
         return _page(form)
     client = request.remote_addr or ""
     tries: Tries = current_app.extensions["class_key_tries"]
-    wait = tries.wait(client)
+    # Counted before it is judged (taken back below unless the key is wrong): tries sent together
+    # cannot all pass this check before any of them is counted.
+    wait = tries.take(client)
     if wait > 0:
         minutes = math.ceil(wait / 60)
         error = (
@@ -93,12 +95,12 @@ def new_class() -> Response:
     valid = form.validate()
     given = form.class_key.data or ""
     if given and not hmac.compare_digest(given.encode(), str(key).encode()):
-        tries.fail(client)
         current_app.logger.warning("A wrong class-making key from %s at /classes/new.", client)
         form.class_key.errors = [
             "That is not the school's class-making key: check it with whoever runs this server."
         ]
         return _page(form, 403)
+    tries.forgive(client)  # the right key, or none yet: no wrong try
     if not valid:
         return _page(form, 400)
     try:

@@ -22,6 +22,7 @@ import re
 import secrets
 import threading
 import time
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -93,6 +94,13 @@ class Registry(Protocol):
 
 def _name(name: str) -> str:
     name = " ".join(name.split())
+    # Control characters and invisible format marks (bidi overrides, zero-width ones) would reach
+    # the operator's terminal in ``class list``, or turn a name around on the class's pages.
+    if any(unicodedata.category(char) in ("Cc", "Cf") for char in name):
+        raise ValueError(
+            "A class's name can't hold control characters or invisible marks (such as a change of "
+            "text direction): type it again as plain text."
+        )
     if not name:
         raise ValueError('A class needs a name, for example "Period 3".')
     if len(name) > NAME_CHARS:

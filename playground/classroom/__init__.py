@@ -49,6 +49,8 @@ def log_page() -> str:
         address=address,
         # A loopback address reaches this computer only: the page says what to run instead.
         local_only=host == "localhost" or host == "::1" or host.startswith("127."),
+        # A school's deployment (gunicorn on Redis) is told how to give its address, not to run make serve.
+        hosted=bool(current_app.config.get("REDIS_URL")),
         qr=qr_svg(address),
         predictions=rows,
         challenges=CHALLENGES,

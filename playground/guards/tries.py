@@ -36,6 +36,16 @@ class Tries(Protocol):
         """Count one failed try from `client`."""
         ...
 
+    def take(self, client: str) -> float:
+        """Count this try as failed before it is judged, in one step, so that tries sent together
+        cannot all pass the check before any is counted; the seconds to wait when it is one too many
+        (then it is not counted), else 0."""
+        ...
+
+    def forgive(self, client: str) -> None:
+        """Take back the try `take` counted: it turned out not to be a wrong key."""
+        ...
+
 
 class MemoryTries:
     """Failed tries in this process's memory (the in-memory store: one process serves everyone)."""
@@ -62,12 +72,30 @@ class MemoryTries:
     def fail(self, client: str) -> None:
         now = time.monotonic()
         with self._lock:
-            first, count = self._failed.pop(client, (now, 0))
-            if now - first >= self.window:
-                first, count = now, 0
-            self._failed[client] = (first, count + 1)
-            while len(self._failed) > self.addresses:
-                self._failed.popitem(last=False)
+            self._count(client, now)
+
+    def take(self, client: str) -> float:
+        now = time.monotonic()
+        with self._lock:
+            first, count = self._failed.get(client, (now, 0))
+            if count >= self.limit and now - first < self.window:
+                return first + self.window - now
+            self._count(client, now)
+            return 0.0
+
+    def forgive(self, client: str) -> None:
+        with self._lock:
+            found = self._failed.get(client)
+            if found is not None and found[1] > 0:
+                self._failed[client] = (found[0], found[1] - 1)
+
+    def _count(self, client: str, now: float) -> None:
+        first, count = self._failed.pop(client, (now, 0))
+        if now - first >= self.window:
+            first, count = now, 0
+        self._failed[client] = (first, count + 1)
+        while len(self._failed) > self.addresses:
+            self._failed.popitem(last=False)
 
 
 class RedisTries:
@@ -91,7 +119,21 @@ class RedisTries:
         return left_ms / 1000
 
     def fail(self, client: str) -> None:
+        self._incr(client)
+
+    def take(self, client: str) -> float:
+        count, left_ms = self._incr(client)
+        return left_ms / 1000 if count > self.limit and left_ms > 0 else 0.0
+
+    def forgive(self, client: str) -> None:
+        self.redis.decr(self._key(client))
+
+    def _incr(self, client: str) -> tuple[int, int]:
+        """One more try counted, in one transaction: the count now, and ms left in its window."""
         key = self._key(client)
         with self.redis.pipeline(transaction=True) as pipe:
             # The window starts with the first failure (SET NX EX) and is not stretched by later ones.
-            pipe.set(key, 0, ex=max(1, int(self.window)), nx=True).incr(key).execute()
+            _set, count, left_ms = (
+                pipe.set(key, 0, ex=max(1, int(self.window)), nx=True).incr(key).pttl(key).execute()
+            )
+        return int(count), int(left_ms)
