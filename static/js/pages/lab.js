@@ -164,6 +164,8 @@ const STEPS = {
   downloaded: () => "Downloaded Python: handing it to the sandbox…",
   starting: () => "Starting Python (the download is done)…",
   importing: () => "Importing Flask and the playground's explainer…",
+  restoring: () => "Starting Python from the copy this browser kept (Flask already imported)…",
+  keeping: () => "Keeping a copy of this Python in the browser, so that your next visit starts at once…",
 };
 let nextId = 0;
 let downloads = null;
@@ -196,6 +198,62 @@ function downloadPython(onProgress) {
   return downloads;
 }
 
+// -- The snapshot: a later visit starts from a Python that has imported Flask and the explainer -----
+//
+// The first sandbox that finds no snapshot here makes one of its Python's memory before any
+// learner's code runs (static/js/workers/lab-worker.js: the Python that makes it never runs such
+// code) and hands it over with "ready", and no later. This page keeps it in its own origin's Cache
+// API (a sandbox, being an opaque origin, has no storage), under the server's snapshotKey (Pyodide's
+// release, the wheels, the playground's Python: a new release starts afresh) with its SHA-256, and
+// hands a copy to each sandbox it starts. A stored snapshot that does not match its digest, or
+// that Python refuses, is dropped and Python starts fresh.
+
+const SNAPSHOTS = "lab-python-snapshots";
+const snapshotKey = config && `${location.origin}${layout.dataset.sandbox}/snapshot/${config.snapshotKey}`;
+let snapshot = null;
+
+async function sha256(bytes) {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+  return Array.from(digest, (byte) => byte.toString(16).padStart(2, "0")).join("");
+}
+
+/** The stored snapshot, read once per page: `{ bytes, note }`, bytes null when there is none to use. */
+function storedSnapshot() {
+  snapshot ??= (async () => {
+    if (!self.caches || !crypto.subtle) return { bytes: null, note: null };
+    try {
+      const cache = await caches.open(SNAPSHOTS);
+      const response = await cache.match(snapshotKey);
+      if (!response) return { bytes: null, note: null };
+      const bytes = await response.arrayBuffer();
+      if (response.headers.get("X-Snapshot-SHA256") !== (await sha256(bytes))) {
+        await cache.delete(snapshotKey);
+        return { bytes: null, note: "the stored snapshot did not match its digest" };
+      }
+      return { bytes, note: null };
+    } catch {
+      return { bytes: null, note: null }; // storage this browser refuses: start fresh
+    }
+  })();
+  return snapshot;
+}
+
+/** Keep a snapshot a sandbox made before running any learner's code: for this page's next sandbox
+ *  at once, and in the Cache API for the next visit (replacing any other release's). */
+async function keepSnapshot(bytes) {
+  snapshot = Promise.resolve({ bytes, note: null });
+  if (!self.caches || !crypto.subtle) return;
+  try {
+    const cache = await caches.open(SNAPSHOTS);
+    const headers = { "Content-Type": "application/octet-stream", "X-Snapshot-SHA256": await sha256(bytes) };
+    for (const request of await cache.keys()) if (request.url !== snapshotKey) await cache.delete(request);
+    await cache.put(snapshotKey, new Response(bytes, { headers }));
+    layout.dataset.snapshot = "stored";
+  } catch {
+    // A browser that keeps nothing (a full disk, a private window's quota) starts fresh next time.
+  }
+}
+
 class Sandbox {
   constructor(onProgress) {
     this.onProgress = onProgress;
@@ -226,9 +284,13 @@ class Sandbox {
     this.port.start();
     this.frame.contentWindow.postMessage({ type: "connect" }, "*", [channel.port2]);
     try {
-      const files = await downloadPython((data) => this.state === "loading" && this.onProgress?.(data));
-      // A copy of each file: the page keeps its own for the spare.
-      this.port.postMessage({ type: "start", config, files });
+      const [files, stored] = await Promise.all([
+        downloadPython((data) => this.state === "loading" && this.onProgress?.(data)),
+        storedSnapshot(),
+      ]);
+      this.setAside = stored.note;
+      // A copy of each file and of the snapshot: the page keeps its own for the spare.
+      this.port.postMessage({ type: "start", config, files, snapshot: stored.bytes });
     } catch (error) {
       this.state = "failed";
       this.rejectReady(error);
@@ -242,7 +304,12 @@ class Sandbox {
       if (STEPS[data.step]) this.onProgress?.(data);
     } else if (this.state === "loading" && type === "ready") {
       this.state = "ready";
-      this.timings = data.timings;
+      const timings = data.timings && typeof data.timings === "object" ? data.timings : {};
+      const start = String(timings.start ?? "");
+      this.timings = { ...timings, start: this.setAside && start === "fresh" ? `fresh: ${this.setAside}` : start };
+      // Only a sandbox that has run no learner's code may hand over a snapshot: "ready" comes before
+      // the first request, and a snapshot offered at any other time is a message nobody asked for.
+      if (data.snapshot instanceof ArrayBuffer && this.ranCode === null) keepSnapshot(data.snapshot);
       this.resolveReady();
     } else if (this.state === "loading" && type === "failed") {
       this.state = "failed";
@@ -301,6 +368,7 @@ function activate(sandbox) {
     () => {
       if (active !== sandbox) return;
       layout.dataset.loadTimings = JSON.stringify(sandbox.timings);
+      layout.dataset.pythonStart = sandbox.timings.start;
       status.textContent = "Python is ready: edit the code and press Send.";
       progress.hidden = true;
       requestHighlight();
