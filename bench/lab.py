@@ -50,7 +50,12 @@ def ready_after(page: Page, url: str, start: str) -> float:
     elapsed = time.perf_counter() - started
     layout = page.locator("[data-lab-config]")
     steps = layout.get_attribute("data-load-timings")
-    print(f"  ready in {elapsed:.2f} s; the worker's steps, ms from its start: {steps}")
+    marks = page.evaluate(
+        "Object.fromEntries(performance.getEntriesByType('mark').filter((m) => m.name.startsWith('lab:'))"
+        ".reverse().map((m) => [m.name.slice(4), Math.round(m.startTime)]))"  # each step's first mark
+    )
+    print(f"  ready in {elapsed:.2f} s; the page's steps, ms from navigation: {marks}")
+    print(f"    the worker's steps, ms from its start: {steps}")
     expect(layout).to_have_attribute("data-python-start", start)
     if start == "fresh":  # the next visit finds the snapshot this one made
         expect(layout).to_have_attribute("data-snapshot", "stored", timeout=30_000)

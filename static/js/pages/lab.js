@@ -193,6 +193,7 @@ function downloadPython(onProgress) {
       }),
     );
     onProgress?.({ step: "downloaded", loaded, total });
+    performance.mark("lab:downloaded"); // bench/lab.py reports the page's steps
     return files;
   })();
   return downloads;
@@ -226,10 +227,12 @@ function storedSnapshot() {
       const response = await cache.match(snapshotKey);
       if (!response) return { bytes: null, note: null };
       const bytes = await response.arrayBuffer();
+      performance.mark("lab:snapshot-bytes");
       if (response.headers.get("X-Snapshot-SHA256") !== (await sha256(bytes))) {
         await cache.delete(snapshotKey);
         return { bytes: null, note: "the stored snapshot did not match its digest" };
       }
+      performance.mark("lab:snapshot-read");
       return { bytes, note: null };
     } catch {
       return { bytes: null, note: null }; // storage this browser refuses: start fresh
@@ -291,6 +294,7 @@ class Sandbox {
       this.setAside = stored.note;
       // A copy of each file and of the snapshot: the page keeps its own for the spare.
       this.port.postMessage({ type: "start", config, files, snapshot: stored.bytes });
+      performance.mark("lab:sandbox-started");
     } catch (error) {
       this.state = "failed";
       this.rejectReady(error);
@@ -369,6 +373,7 @@ function activate(sandbox) {
       if (active !== sandbox) return;
       layout.dataset.loadTimings = JSON.stringify(sandbox.timings);
       layout.dataset.pythonStart = sandbox.timings.start;
+      performance.mark("lab:ready");
       status.textContent = "Python is ready: edit the code and press Send.";
       progress.hidden = true;
       requestHighlight();
