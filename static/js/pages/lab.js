@@ -246,6 +246,7 @@ function storedSnapshot() {
 async function keepSnapshot(bytes) {
   snapshot = Promise.resolve({ bytes, note: null });
   if (!self.caches || !crypto.subtle) return;
+  layout.dataset.snapshot = "storing";
   try {
     const cache = await caches.open(SNAPSHOTS);
     const headers = { "Content-Type": "application/octet-stream", "X-Snapshot-SHA256": await sha256(bytes) };
@@ -253,6 +254,7 @@ async function keepSnapshot(bytes) {
     await cache.put(snapshotKey, new Response(bytes, { headers }));
     layout.dataset.snapshot = "stored";
   } catch {
+    layout.dataset.snapshot = "not stored";
     // A browser that keeps nothing (a full disk, a private window's quota) starts fresh next time.
   }
 }
