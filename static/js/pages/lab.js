@@ -210,7 +210,8 @@ function downloadPython(onProgress) {
 // that Python refuses, is dropped and Python starts fresh.
 
 const SNAPSHOTS = "lab-python-snapshots";
-const snapshotKey = config && `${location.origin}${layout.dataset.sandbox}/snapshot/${config.snapshotKey}`;
+// A name in the Cache API, never fetched: one per release, shared by every class on this origin.
+const snapshotKey = config && `${location.origin}/lab-python-snapshot/${config.snapshotKey}`;
 let snapshot = null;
 
 async function sha256(bytes) {
@@ -239,6 +240,16 @@ function storedSnapshot() {
     }
   })();
   return snapshot;
+}
+
+/** Forget a stored snapshot that Python could not start from, so that the next visit does not try it. */
+async function forgetSnapshot() {
+  snapshot = Promise.resolve({ bytes: null, note: null });
+  try {
+    await (await caches.open(SNAPSHOTS)).delete(snapshotKey);
+  } catch {
+    // Nothing stored, or no storage: nothing to forget.
+  }
 }
 
 /** Keep a snapshot a sandbox made before running any learner's code: for this page's next sandbox
@@ -294,6 +305,7 @@ class Sandbox {
         storedSnapshot(),
       ]);
       this.setAside = stored.note;
+      this.gaveSnapshot = Boolean(stored.bytes);
       // A copy of each file and of the snapshot: the page keeps its own for the spare.
       this.port.postMessage({ type: "start", config, files, snapshot: stored.bytes });
       performance.mark("lab:sandbox-started");
@@ -316,6 +328,7 @@ class Sandbox {
       // Only a sandbox that has run no learner's code may hand over a snapshot: "ready" comes before
       // the first request, and a snapshot offered at any other time is a message nobody asked for.
       if (data.snapshot instanceof ArrayBuffer && this.ranCode === null) keepSnapshot(data.snapshot);
+      else if (this.gaveSnapshot && start !== "snapshot") forgetSnapshot();
       this.resolveReady();
     } else if (this.state === "loading" && type === "failed") {
       this.state = "failed";
