@@ -7,6 +7,9 @@
 //   intervals and handlers never get a turn, so a run ends with its answer.
 // - WebAssembly memory may not grow past the page's ceiling: an allocation past it fails, Python
 //   raises MemoryError, and the run is reported as stopped, in one sentence.
+// - Python starts from a snapshot of a ready Python's memory (the page's, or one made here first by
+//   a Python that then runs nothing of the learner's): no Python that runs the learner's code can
+//   make a snapshot, and the only one this worker hands over goes with "ready", before any request.
 
 // Everything below lives inside this one function: no name of it is a global the learner's code
 // could read or replace (a script it loads with importScripts shares the globals, not these).
