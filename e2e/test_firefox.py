@@ -289,3 +289,23 @@ except Exception:
         # the sandbox frame's own script, which a spare sandbox loads from its opaque origin
         if origin == "null" and path != "/lab/sandbox.js"
     ] == []
+
+
+def test_a_later_visit_starts_from_the_snapshot_the_first_kept_in_firefox(lab: Firefox) -> None:
+    def layout() -> WebElement:
+        return lab.driver.find_element(By.CSS_SELECTOR, "[data-lab-config]")
+
+    # This page's Python started fresh and kept its snapshot, or started from one kept before.
+    lab.until(
+        "a snapshot kept",
+        lambda: (
+            layout().get_attribute("data-snapshot") == "stored"
+            or layout().get_attribute("data-python-start") == "snapshot"
+        ),
+        LOADING_SECONDS,
+    )
+    lab.open("/lab")
+    python_ready(lab)
+    assert layout().get_attribute("data-python-start") == "snapshot"
+    run(lab, listing_code("tuple").replace('return "Success", 201', 'return "Success", 202'))
+    lab.until("the 202 in Response", lambda: "202 ACCEPTED" in status_of(lab).text.upper())

@@ -1,13 +1,17 @@
 """The code lab's page and the files it serves: Pyodide and the wheels from the local cache, the
 playground's own Python for the explainer, and a clear sentence when the cache is empty."""
 
+import html
+import json
+import re
 from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from playground import create_app
+from playground import create_app, lab
+from playground.lab import snapshot_key
 from playground.lab.assets import PYODIDE_VERSION, cache_dir
 
 
@@ -102,10 +106,6 @@ def test_only_the_sandboxs_frame_and_script_are_shared_with_its_opaque_origin(cl
 
 
 def test_the_page_downloads_every_file_the_sandbox_needs(client: FlaskClient) -> None:
-    import html
-    import json
-    import re
-
     page = client.get("/lab").get_data(as_text=True)
     config = json.loads(html.unescape(re.search(r'data-lab-config="([^"]*)"', page)[1]))
     urls = {file["url"] for file in config["files"]}
@@ -122,3 +122,44 @@ def test_the_session_cookie_is_same_site_strict(app: Flask) -> None:
     cookies = app.test_client().get("/").headers.getlist("Set-Cookie")
     assert cookies, "the home page sets the session cookie"
     assert all("SameSite=Strict" in cookie and "HttpOnly" in cookie for cookie in cookies)
+
+
+def test_a_stored_snapshot_is_kept_under_what_it_was_made_from(tmp_path: Path) -> None:
+    # The page keeps the snapshot of a ready Python under this key: any change to Pyodide's release,
+    # a wheel, the playground's Python or the worker's script must start afresh, not from an old one.
+    wheel = tmp_path / "flask-3.1.3-py3-none-any.whl"
+    wheel.write_bytes(b"wheel")
+    worker = tmp_path / "lab-worker.js"
+    worker.write_text("// the worker")
+    key = snapshot_key([wheel], worker)
+    assert re.fullmatch(r"[0-9a-f]{64}", key) and snapshot_key([wheel], worker) == key
+    worker.write_text("// the worker, changed")
+    assert snapshot_key([wheel], worker) != key
+    worker.write_text("// the worker")
+    newer = tmp_path / "flask-3.1.4-py3-none-any.whl"
+    wheel.rename(newer)
+    assert snapshot_key([newer], worker) != key
+
+
+def test_the_snapshot_key_follows_the_playgrounds_python(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    worker = tmp_path / "lab-worker.js"
+    worker.write_text("// the worker")
+    key = snapshot_key([], worker)
+    package = tmp_path / "playground"
+    for name in lab.PYTHON_SOURCES:
+        (package / name).parent.mkdir(parents=True, exist_ok=True)
+        (package / name).write_bytes((lab.PACKAGE / name).read_bytes())
+    monkeypatch.setattr(lab, "PACKAGE", package)
+    assert snapshot_key([], worker) == key
+    (package / "lab" / "runtime.py").write_text("# changed")
+    assert snapshot_key([], worker) != key
+
+
+def test_the_page_hands_its_snapshot_key_to_the_lab(client: FlaskClient) -> None:
+    page = client.get("/lab").get_data(as_text=True)
+    config = json.loads(html.unescape(re.search(r'data-lab-config="([^"]*)"', page)[1]))
+    wheels = sorted((cache_dir() / "wheels").glob("*.whl"))
+    worker = Path(client.application.static_folder or "") / "js" / "workers" / "lab-worker.js"
+    assert config["snapshotKey"] == snapshot_key(wheels, worker)

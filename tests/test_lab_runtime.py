@@ -1,8 +1,10 @@
 """The code lab's Python, run here in CPython: the same module Pyodide runs in the learner's browser."""
 
+import random
+
 from playground.lab.challenges import get_challenge
 from playground.lab.listings import listing_code
-from playground.lab.runtime import check, run
+from playground.lab.runtime import after_restore, check, run
 
 FORM = [["Content-Type", "application/x-www-form-urlencoded"]]
 DETAILS = {
@@ -85,3 +87,12 @@ def test_a_send_after_a_check_explains_its_own_file_not_the_checked_one() -> Non
     shifted = "# a first line that moves every other one down\n" + listing_code("tuple")
     check("accepted-202", shifted, "seed")
     assert run(listing_code("tuple"), DETAILS)["explanation"]["source_line"] == 'return "Success", 201'
+
+
+def test_a_python_restored_from_a_snapshot_draws_fresh_random_numbers() -> None:
+    # Every visit restores the same snapshot: without a fresh seed, random() would repeat itself.
+    random.seed(21)
+    first = random.random()
+    random.seed(21)
+    after_restore()
+    assert random.random() != first

@@ -20,6 +20,7 @@ playground's own recorder and explainer, which explain the learner's answers as 
 server's.
 """
 
+import hashlib
 from pathlib import Path
 
 from flask import (
@@ -34,7 +35,7 @@ from flask import (
 )
 
 from ..forms import SignUpForm, UserDetailsForm
-from .assets import PYODIDE_FILES, PYODIDE_VERSION, cache_dir, missing
+from .assets import PYODIDE_FILES, PYODIDE_SHA256, PYODIDE_VERSION, cache_dir, missing
 from .challenges import catalogue
 from .listings import listing_code
 
@@ -104,6 +105,18 @@ def sandbox_policy() -> str:
     )
 
 
+def snapshot_key(wheels: list[Path], worker: Path) -> str:
+    """What a stored snapshot of the lab's Python was made from: Pyodide's pinned release, the wheels
+    (names and sizes), the playground's Python and the worker's script. The page keeps a snapshot
+    under this key, so a release that changes any of them starts afresh rather than from an old one."""
+    digest = hashlib.sha256(f"pyodide {PYODIDE_VERSION} {PYODIDE_SHA256}\n".encode())
+    for wheel in wheels:
+        digest.update(f"{wheel.name} {wheel.stat().st_size}\n".encode())
+    for path in (*(PACKAGE / name for name in PYTHON_SOURCES), worker):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 def _shared(response: Response) -> Response:
     response.headers.update(SHARED_WITH_SANDBOX)
     return response
@@ -152,6 +165,11 @@ def page() -> Response:
                 },
             ],
             "memoryCeiling": MEMORY_CEILING_BYTES,
+            # A later visit starts from the snapshot of a Python that has imported Flask and the
+            # explainer (made by the first visit, before any learner's code ran), kept under this key.
+            "snapshotKey": snapshot_key(
+                sorted((base / "wheels").glob("*.whl")), static / "js" / "workers" / "lab-worker.js"
+            ),
         }
     forms = [(SignUpForm(), "signup"), (UserDetailsForm(), "details")]
     html = render_template(

@@ -10,6 +10,7 @@ which is how tests/test_lab_runtime.py checks it.
 import ast
 import io
 import logging
+import random
 import traceback
 from typing import Any
 
@@ -122,6 +123,12 @@ def warm_up() -> dict[str, Any]:
     answer = run(WARM_UP, {"path": "/userDetails", "method": "POST", "headers": form, "body": ""})
     _loaded.clear()
     return answer
+
+
+def after_restore() -> None:
+    """A Python restored from the browser's snapshot starts where the snapshot's maker stopped: what
+    must differ from one start to the next (the random module's state) is drawn afresh."""
+    random.seed()
 
 
 def check(challenge_id: str, code: str, seed: str) -> dict[str, Any]:

@@ -163,6 +163,8 @@ const STEPS = {
   downloaded: () => "Downloaded Python: handing it to the sandbox…",
   starting: () => "Starting Python (the download is done)…",
   importing: () => "Importing Flask and the playground's explainer…",
+  restoring: () => "Starting Python from the copy this browser kept (Flask already imported)…",
+  keeping: () => "Keeping a copy of this Python in the browser, so that your next visit starts at once…",
 };
 let nextId = 0;
 let downloads = null;
@@ -190,9 +192,81 @@ function downloadPython(onProgress) {
       }),
     );
     onProgress?.({ step: "downloaded", loaded, total });
+    performance.mark("lab:downloaded"); // bench/lab.py reports the page's steps
     return files;
   })();
   return downloads;
+}
+
+// -- The snapshot: a later visit starts from a Python that has imported Flask and the explainer -----
+//
+// The first sandbox that finds no snapshot here makes one of its Python's memory before any
+// learner's code runs (static/js/workers/lab-worker.js: the Python that makes it never runs such
+// code) and hands it over with "ready", and no later. This page keeps it in its own origin's Cache
+// API (a sandbox, being an opaque origin, has no storage), under the server's snapshotKey (Pyodide's
+// release, the wheels, the playground's Python: a new release starts afresh) with its SHA-256, and
+// hands a copy to each sandbox it starts. A stored snapshot that does not match its digest, or
+// that Python refuses, is dropped and Python starts fresh.
+
+const SNAPSHOTS = "lab-python-snapshots";
+// A name in the Cache API, never fetched: one per release, shared by every class on this origin.
+const snapshotKey = config && `${location.origin}/lab-python-snapshot/${config.snapshotKey}`;
+let snapshot = null;
+
+async function sha256(bytes) {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+  return Array.from(digest, (byte) => byte.toString(16).padStart(2, "0")).join("");
+}
+
+/** The stored snapshot, read once per page: `{ bytes, note }`, bytes null when there is none to use. */
+function storedSnapshot() {
+  snapshot ??= (async () => {
+    if (!self.caches || !crypto.subtle) return { bytes: null, note: null };
+    try {
+      const cache = await caches.open(SNAPSHOTS);
+      const response = await cache.match(snapshotKey);
+      if (!response) return { bytes: null, note: null };
+      const bytes = await response.arrayBuffer();
+      performance.mark("lab:snapshot-bytes");
+      if (response.headers.get("X-Snapshot-SHA256") !== (await sha256(bytes))) {
+        await cache.delete(snapshotKey);
+        return { bytes: null, note: "the stored snapshot did not match its digest" };
+      }
+      performance.mark("lab:snapshot-read");
+      return { bytes, note: null };
+    } catch {
+      return { bytes: null, note: null }; // storage this browser refuses: start fresh
+    }
+  })();
+  return snapshot;
+}
+
+/** Forget a stored snapshot that Python could not start from, so that the next visit does not try it. */
+async function forgetSnapshot() {
+  snapshot = Promise.resolve({ bytes: null, note: null });
+  try {
+    await (await caches.open(SNAPSHOTS)).delete(snapshotKey);
+  } catch {
+    // Nothing stored, or no storage: nothing to forget.
+  }
+}
+
+/** Keep a snapshot a sandbox made before running any learner's code: for this page's next sandbox
+ *  at once, and in the Cache API for the next visit (replacing any other release's). */
+async function keepSnapshot(bytes) {
+  snapshot = Promise.resolve({ bytes, note: null });
+  if (!self.caches || !crypto.subtle) return;
+  layout.dataset.snapshot = "storing";
+  try {
+    const cache = await caches.open(SNAPSHOTS);
+    const headers = { "Content-Type": "application/octet-stream", "X-Snapshot-SHA256": await sha256(bytes) };
+    for (const request of await cache.keys()) if (request.url !== snapshotKey) await cache.delete(request);
+    await cache.put(snapshotKey, new Response(bytes, { headers }));
+    layout.dataset.snapshot = "stored";
+  } catch {
+    layout.dataset.snapshot = "not stored";
+    // A browser that keeps nothing (a full disk, a private window's quota) starts fresh next time.
+  }
 }
 
 class Sandbox {
@@ -225,9 +299,15 @@ class Sandbox {
     this.port.start();
     this.frame.contentWindow.postMessage({ type: "connect" }, "*", [channel.port2]);
     try {
-      const files = await downloadPython((data) => this.state === "loading" && this.onProgress?.(data));
-      // A copy of each file: the page keeps its own for the spare.
-      this.port.postMessage({ type: "start", config, files });
+      const [files, stored] = await Promise.all([
+        downloadPython((data) => this.state === "loading" && this.onProgress?.(data)),
+        storedSnapshot(),
+      ]);
+      this.setAside = stored.note;
+      this.gaveSnapshot = Boolean(stored.bytes);
+      // A copy of each file and of the snapshot: the page keeps its own for the spare.
+      this.port.postMessage({ type: "start", config, files, snapshot: stored.bytes });
+      performance.mark("lab:sandbox-started");
     } catch (error) {
       this.state = "failed";
       this.rejectReady(error);
@@ -241,7 +321,13 @@ class Sandbox {
       if (STEPS[data.step]) this.onProgress?.(data);
     } else if (this.state === "loading" && type === "ready") {
       this.state = "ready";
-      this.timings = data.timings;
+      const timings = data.timings && typeof data.timings === "object" ? data.timings : {};
+      const start = String(timings.start ?? "");
+      this.timings = { ...timings, start: this.setAside && start === "fresh" ? `fresh: ${this.setAside}` : start };
+      // Only a sandbox that has run no learner's code may hand over a snapshot: "ready" comes before
+      // the first request, and a snapshot offered at any other time is a message nobody asked for.
+      if (data.snapshot instanceof ArrayBuffer && this.ranCode === null) keepSnapshot(data.snapshot);
+      else if (this.gaveSnapshot && start !== "snapshot") forgetSnapshot();
       this.resolveReady();
     } else if (this.state === "loading" && type === "failed") {
       this.state = "failed";
@@ -300,6 +386,8 @@ function activate(sandbox) {
     () => {
       if (active !== sandbox) return;
       layout.dataset.loadTimings = JSON.stringify(sandbox.timings);
+      layout.dataset.pythonStart = sandbox.timings.start;
+      performance.mark("lab:ready");
       status.textContent = "Python is ready: edit the code and press Send.";
       progress.hidden = true;
       requestHighlight();

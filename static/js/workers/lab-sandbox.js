@@ -55,7 +55,9 @@
       tell({ type: "progress", loaded: Number(data.loaded), total: Number(data.total), step: String(data.step ?? "") });
     } else if (!ready && data.type === "ready") {
       ready = true;
-      tell({ type: "ready", timings: data.timings });
+      // A snapshot comes only with "ready": from a Python that has run no learner's code yet.
+      const snapshot = data.snapshot instanceof ArrayBuffer ? data.snapshot : null;
+      port?.postMessage({ type: "ready", timings: data.timings, snapshot }, snapshot ? [snapshot] : []);
       next();
     } else if (!ready && data.type === "failed") {
       tell({ type: "failed", message: String(data.message) });
@@ -68,7 +70,7 @@
     }
   }
 
-  function start(config, files) {
+  function start(config, files, snapshot) {
     // Every file came from the page: this frame may fetch nothing (connect-src 'none').
     const url = URL.createObjectURL(new Blob([files.get(config.worker)], { type: "text/javascript" }));
     // A classic worker (Chromium starts no module worker from an opaque origin's blob: URL); its
@@ -82,7 +84,8 @@
     worker.addEventListener("message", fromWorker);
     worker.addEventListener("message", () => URL.revokeObjectURL(url), { once: true });
     worker.addEventListener("error", (event) => tell({ type: "failed", message: String(event.message ?? "the worker stopped") }));
-    worker.postMessage({ type: "load", config, files, shared, nonce }, [...files.values()]);
+    const transfer = [...files.values(), ...(snapshot ? [snapshot] : [])];
+    worker.postMessage({ type: "load", config, files, snapshot, shared, nonce }, transfer);
   }
 
   function fromPage({ data }) {
@@ -92,7 +95,7 @@
         return;
       }
       try {
-        start(data.config, new Map(data.files));
+        start(data.config, new Map(data.files), data.snapshot instanceof ArrayBuffer ? data.snapshot : null);
       } catch (error) {
         tell({ type: "failed", message: String(error?.message ?? error) });
       }

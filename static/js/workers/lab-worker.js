@@ -7,6 +7,9 @@
 //   intervals and handlers never get a turn, so a run ends with its answer.
 // - WebAssembly memory may not grow past the page's ceiling: an allocation past it fails, Python
 //   raises MemoryError, and the run is reported as stopped, in one sentence.
+// - Python starts from a snapshot of a ready Python's memory (the page's, or one made here first by
+//   a Python that then runs nothing of the learner's): no Python that runs the learner's code can
+//   make a snapshot, and the only one this worker hands over goes with "ready", before any request.
 
 // Everything below lives inside this one function: no name of it is a global the learner's code
 // could read or replace (a script it loads with importScripts shares the globals, not these).
@@ -61,8 +64,8 @@
     return import(URL.createObjectURL(new Blob([files.get(url)], { type: "text/javascript" })));
   }
 
-  async function load(config, files) {
-    send({ type: "progress", step: "starting" });
+  /** Start a Pyodide from the page's files: fresh, ready to make a snapshot, or from a snapshot. */
+  async function startPyodide(config, files, options) {
     // Pyodide asks for its files by URL while it starts: answered from the page's files, nothing else.
     const network = self.fetch;
     const types = { wasm: "application/wasm", json: "application/json" };
@@ -74,41 +77,114 @@
     };
     try {
       const { loadPyodide } = await importFrom(files, `${config.indexURL}pyodide.mjs`);
-      const createPyodideModule = (await importFrom(files, `${config.indexURL}pyodide.asm.mjs`)).default;
-      pyodide = await loadPyodide({ indexURL: config.indexURL, packages: [], createPyodideModule });
+      const create = (await importFrom(files, `${config.indexURL}pyodide.asm.mjs`)).default;
+      let createPyodideModule = create;
+      if (options._loadSnapshot) {
+        // This Pyodide's WebAssembly makes its own memory (it ignores INITIAL_MEMORY), so the memory
+        // is grown to hold the snapshot before Pyodide copies it in.
+        const size = options._loadSnapshot.byteLength;
+        createPyodideModule = async (settings) => {
+          const module = await create(settings);
+          module.growMemory(size);
+          return module;
+        };
+      }
+      return await loadPyodide({ indexURL: config.indexURL, packages: [], createPyodideModule, ...options });
     } finally {
       self.fetch = network;
     }
-    lap("pyodide");
-    send({ type: "progress", step: "importing" });
-    for (const url of config.wheels) pyodide.unpackArchive(files.get(url), "wheel");
+  }
+
+  /** The wheels and the playground's own Python, as files: a snapshot holds Python's memory, not
+   *  its files, and a module imported later, or a traceback's source line, is read from them. */
+  function writeFiles(python, config, files) {
+    for (const url of config.wheels) python.unpackArchive(files.get(url), "wheel");
     // The playground's own recorder and explainer, as a package of their own.
     const root = "/home/pyodide/lab-python/playground";
     const decoder = new TextDecoder();
     for (const [name, url] of Object.entries(config.sources)) {
       const path = `${root}/${name}`;
-      pyodide.FS.mkdirTree(path.slice(0, path.lastIndexOf("/")));
-      pyodide.FS.writeFile(path, decoder.decode(files.get(url)));
+      python.FS.mkdirTree(path.slice(0, path.lastIndexOf("/")));
+      python.FS.writeFile(path, decoder.decode(files.get(url)));
     }
     for (const folder of new Set(Object.keys(config.sources).map((name) => name.split("/").slice(0, -1)))) {
       // Each folder of the package is a package, even where the lab loads none of its __init__.py.
       for (let depth = 0; depth <= folder.length; depth += 1) {
         const init = [root, ...folder.slice(0, depth), "__init__.py"].join("/");
-        if (!pyodide.FS.analyzePath(init).exists) pyodide.FS.writeFile(init, "");
+        if (!python.FS.analyzePath(init).exists) python.FS.writeFile(init, "");
       }
     }
+  }
+
+  /** A Python with Flask and the explainer imported, warmed up by the tutorial's own file. */
+  async function startFresh(config, files, options = {}) {
+    const python = await startPyodide(config, files, options);
+    lap("pyodide");
+    send({ type: "progress", step: "importing" });
+    writeFiles(python, config, files);
     lap("wheels");
-    pyodide.runPython("import sys; sys.path.insert(0, '/home/pyodide/lab-python')");
-    runtime = pyodide.pyimport("playground.lab.runtime");
+    python.runPython("import sys; sys.path.insert(0, '/home/pyodide/lab-python')");
+    const module = python.pyimport("playground.lab.runtime");
     lap("imported");
-    ceiling = config.memoryCeiling;
+    warmUp(module);
+    return { python, module };
+  }
+
+  /** A Python restored from a snapshot: Flask and the explainer imported, warm, as when it was made. */
+  async function startFromSnapshot(config, files, snapshot) {
+    const python = await startPyodide(config, files, { _loadSnapshot: new Uint8Array(snapshot) });
+    python._api.config._loadSnapshot = null; // Python's memory holds it now: no second copy kept
+    lap("restored");
+    writeFiles(python, config, files);
+    const module = python.pyimport("playground.lab.runtime");
+    module.after_restore();
+    lap("restoredFiles");
+    return { python, module };
+  }
+
+  /**
+   * Start the Python that will run the learner's code. From the page's stored snapshot when it has
+   * one; else fresh, and then a snapshot is made and this Python restored from it, so that every
+   * Python that runs a learner's code started from a snapshot made before any such code ran (the
+   * Python that makes one, with Pyodide's _makeSnapshot option, never runs the learner's code).
+   * Returns the snapshot it made, for the page to keep, or null.
+   */
+  async function load(config, files, stored) {
+    if (stored) {
+      send({ type: "progress", step: "restoring" });
+      try {
+        ({ python: pyodide, module: runtime } = await startFromSnapshot(config, files, stored));
+        timings.start = "snapshot";
+        return null;
+      } catch (error) {
+        timings.start = `fresh: Python refused the stored snapshot (${toText(error?.message ?? error).split("\n")[0]})`;
+      }
+    }
+    timings.start ??= "fresh";
+    send({ type: "progress", step: "starting" });
+    const maker = await startFresh(config, files, { _makeSnapshot: true });
+    // What the first Send and the first highlight would import, imported before the snapshot.
+    toJs(maker.module.highlight_tokens("x = 1\n"));
+    send({ type: "progress", step: "keeping" });
+    const snapshot = maker.python.makeMemorySnapshot();
+    maker.module.destroy();
+    lap("snapshot");
+    try {
+      ({ python: pyodide, module: runtime } = await startFromSnapshot(config, files, snapshot.buffer));
+      return snapshot.buffer;
+    } catch (error) {
+      // A snapshot this Python cannot restore is not kept; a plain fresh Python runs the code.
+      timings.start = `fresh: its own snapshot could not be restored (${toText(error?.message ?? error).split("\n")[0]})`;
+      ({ python: pyodide, module: runtime } = await startFresh(config, files));
+      return null;
+    }
   }
 
   /** Send the tutorial's own file one request before the learner's first: Flask's test client and
    *  its modules are imported now, so the first Send answers as fast as the next. */
-  function warmUp() {
+  function warmUp(module) {
     try {
-      toJs(runtime.warm_up());
+      toJs(module.warm_up());
     } catch {
       // A warm-up that fails leaves the first Send slower, nothing worse.
     }
@@ -205,14 +281,17 @@
   self.addEventListener("message", async ({ data }) => {
     if (data?.type !== "load" || nonce !== null) return;
     nonce = data.nonce;
+    let snapshot;
     try {
-      await load(data.config, data.files);
+      snapshot = await load(data.config, data.files, data.snapshot instanceof ArrayBuffer ? data.snapshot : null);
     } catch (error) {
       send({ type: "failed", message: String(error?.message ?? error) });
       return;
     }
-    warmUp();
-    send({ type: "ready", timings });
+    ceiling = data.config.memoryCeiling;
+    // The snapshot goes to the page with "ready", before any learner's code has run: the page keeps
+    // none that comes later. Transferred, so nothing in this worker keeps a hold on it.
+    post({ type: "ready", timings, snapshot, nonce }, snapshot ? [snapshot] : []);
     serve(new Int32Array(data.shared, 0, 2), new Uint8Array(data.shared, 8));
   });
 })();
