@@ -25,9 +25,8 @@ export function pageViews() {
 /** Show an exchange (sent now, or restored from history) in whichever views the page has. */
 export function render(views, entry) {
   if (views.request && entry.request) {
-    showRequest(views.request, entry.request, [
-      [TAG_HEADER, `${entry.tag} (added by the page to find its exchange; not in the curl command)`],
-    ]);
+    const added = entry.tag ? [[TAG_HEADER, `${entry.tag} (added by the page to find its exchange; not in the curl command)`]] : [];
+    showRequest(views.request, entry.request, added);
   }
   if (entry.answer) showResponse(views.response, entry.answer);
   if (entry.detail && views.explanation) showExplanation(views.explanation, entry.detail, entry.chain);
@@ -56,23 +55,35 @@ function refusedNote(record, error) {
 }
 
 /**
+ * An exchange begins on screen: its request shown, the views below the answer emptied (they must
+ * never explain the previous answer while this one is on its way), the Response busy. Every page
+ * that sends, the code lab included, begins and ends an exchange with these two.
+ */
+export function beginExchange(views, entry, waiting = "Waiting for the answer…") {
+  render(views, { request: entry.request, tag: entry.tag });
+  if (views.explanation) clearExplanation(views.explanation, waiting);
+  if (views.hidden) clearComparison(views.hidden, waiting);
+  views.response.setAttribute("aria-busy", "true");
+}
+
+/** Its answer on screen, brought into view when `reveal` (a phone's form is a screen above it). */
+export function showAnswer(views, entry, { reveal = true } = {}) {
+  showResponse(views.response, entry.answer);
+  if (reveal) revealAnswer(views.response);
+  views.response.removeAttribute("aria-busy");
+}
+
+/**
  * Send a request built by exchange.buildRequest; `onAnswer` runs as soon as the answer is on screen.
  * `follow` false leaves a redirect unfollowed, as curl does without -L. `reveal` brings the answer's
  * status line into view when it arrives off screen (a phone's form is a screen above its answer).
  */
 export async function sendAndShow(views, request, onAnswer = () => {}, { follow = true, reveal = true } = {}) {
-  const show = (answer) => {
-    showResponse(views.response, answer);
-    if (reveal) revealAnswer(views.response);
-  };
   // Marks for the benchmark (bench/page.py): from pressing Send to the answer painted on screen.
   performance.mark("playground:send");
   const entry = { request, tag: newTag() };
-  render(views, entry);
-  // The views below the answer must never explain the previous one while this one is on its way.
-  if (views.explanation) clearExplanation(views.explanation, "Waiting for the answer…");
-  if (views.hidden) clearComparison(views.hidden, "Waiting for the answer…");
-  views.response.setAttribute("aria-busy", "true");
+  const show = () => showAnswer(views, entry, { reveal });
+  beginExchange(views, entry);
   try {
     entry.answer = await sendRequest(request, [[TAG_HEADER, entry.tag]], { follow });
     if (entry.answer.opaqueRedirect) {
@@ -83,7 +94,7 @@ export async function sendAndShow(views, request, onAnswer = () => {}, { follow 
         unreadable: 'fetch stopped at the redirect and gave the script an "opaqueredirect": status 0',
       };
     }
-    show(entry.answer);
+    show();
     requestAnimationFrame(() => performance.measure("playground:send-to-answer", "playground:send"));
     onAnswer(entry);
   } catch (error) {
@@ -101,7 +112,7 @@ export async function sendAndShow(views, request, onAnswer = () => {}, { follow 
       note: refusedNote(entry.hops[0], error),
       unreadable: `the browser refused it, and fetch failed: ${error.message}`,
     };
-    show(entry.answer);
+    show();
     onAnswer(entry);
   } finally {
     views.response.removeAttribute("aria-busy");

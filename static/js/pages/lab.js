@@ -5,10 +5,10 @@ import { part, setRichText } from "../lib/dom.js";
 import { chosenFields, control, enableToggles } from "../components/endpoint-form.js";
 import { buildRequest } from "../lib/request.js";
 import { sendRequest } from "../lib/send.js";
-import { clearExplanation, showExplanation } from "../components/explanation-view.js";
-import { pageViews } from "../components/flow.js";
-import { enableCopy, showRequest } from "../components/request-view.js";
-import { formatBytes, revealAnswer, showFailure, showResponse } from "../components/response-view.js";
+import { clearExplanation } from "../components/explanation-view.js";
+import { beginExchange, pageViews, render, showAnswer } from "../components/flow.js";
+import { enableCopy } from "../components/request-view.js";
+import { formatBytes, revealAnswer, showFailure } from "../components/response-view.js";
 import { downloadProgress, loadProgress, saveProgress } from "../lib/progress.js";
 
 const RUN_LIMIT_MS = 5000;
@@ -529,17 +529,27 @@ function answerFrom(raw) {
       }
       explanation.rules = rulesFrom(e.rules);
     }
+    // The answer in the shape every page shows (response-view.js), and what explains it.
+    const status = Number.isInteger(raw.status) ? raw.status : 0;
+    const body = text(raw.body);
+    const notes = [
+      ...(Array.isArray(raw.notes) ? raw.notes.map(text) : []),
+      ...(raw.bodyCut === true ? ["The page shows the first 1 MiB of the body."] : []),
+    ];
     return {
       kind,
-      status: Number.isInteger(raw.status) ? raw.status : 0,
-      statusText: text(raw.statusText),
-      headers,
-      body: text(raw.body),
-      bodyBytes: Number.isInteger(raw.bodyBytes) && raw.bodyBytes >= 0 ? raw.bodyBytes : null,
-      bodyCut: raw.bodyCut === true,
-      explanation,
+      answer: {
+        status,
+        statusText: text(raw.statusText),
+        version: "",
+        headers,
+        body,
+        bodyBytes: Number.isInteger(raw.bodyBytes) && raw.bodyBytes >= 0 ? raw.bodyBytes : new TextEncoder().encode(body).byteLength,
+        transferBytes: null,
+        note: notes.join(" ") || null,
+      },
+      detail: explanation ? { response: { status }, explanation } : null,
       serverLog: text(raw.serverLog),
-      notes: Array.isArray(raw.notes) ? raw.notes.map(text) : [],
     };
   }
   if (kind === "syntax_error" || kind === "error") {
@@ -598,11 +608,12 @@ const NO_ANSWER = {
   unavailable: () => "Python is not available in this page: run make lab, then reload.",
 };
 
-function show(result) {
+function show(result, request = null) {
   codeError.hidden = true;
   serverLog.hidden = true;
   // A comparison belongs to the code it was made with, and to an answer.
   if (code.value !== comparedCode || result.kind !== "answer") compareView.hidden = true;
+  views.response.removeAttribute("aria-busy");
   if (NO_ANSWER[result.kind]) {
     showMistake(NO_ANSWER[result.kind](result), null);
     return;
@@ -615,28 +626,18 @@ function show(result) {
     showMistake(result.message, result.line);
     return;
   }
-  const body = result.body ?? "";
-  showResponse(views.response, {
-    status: result.status,
-    statusText: result.statusText,
-    version: "",
-    headers: result.headers,
-    body,
-    bodyBytes: result.bodyBytes ?? new TextEncoder().encode(body).byteLength,
-    transferBytes: null,
-    durationMs: result.durationMs,
-    note:
-      [...(result.notes ?? []), ...(result.bodyCut ? ["The page shows the first 1 MiB of the body."] : [])].join(" ") ||
-      null,
-  });
+  // The same exchange, shown the same way as on every page (components/flow.js).
+  const entry = { request, answer: { ...result.answer, durationMs: result.durationMs }, detail: result.detail };
+  showAnswer(views, entry, { reveal: false });
+  render(views, { ...entry, request: null });
   if (result.serverLog) {
     serverLog.hidden = false;
     part(serverLog, "log").textContent = result.serverLog;
   }
-  if (result.explanation) {
-    showExplanation(views.explanation, { response: { status: result.status }, explanation: result.explanation });
+  if (result.detail) {
     part(views.explanation, "source-caption").textContent = "The view is your code, in the editor: its deciding line is marked there.";
-    markLine(result.explanation.source_file === "app.py" ? result.explanation.line_number : null);
+    const { explanation } = result.detail;
+    markLine(explanation.source_file === "app.py" ? explanation.line_number : null);
   } else {
     clearExplanation(views.explanation, "Your code answered, but no view of it ran: nothing to explain.");
   }
@@ -645,8 +646,14 @@ function show(result) {
 const SAME_REQUEST_NOTE =
   "These commands send the same request to this server, where the tutorial's unchanged code answers: not your code, which runs only in this browser.";
 
-/** The Response says what is happening until the answer comes. */
-function showWaiting() {
+/** What the form sends, to your code in this browser: the request line has no host. */
+function sentTo(request) {
+  return { ...request, url: request.path, origin: SAME_REQUEST_NOTE };
+}
+
+/** The exchange begins as on every page; the Response says what is happening until the answer comes. */
+function begin(request) {
+  beginExchange(views, { request: sentTo(request) }, "Waiting for your code's answer…");
   const message =
     active?.state === "ready"
       ? "Running your code… (stopped after 5 s if it does not answer)"
@@ -655,20 +662,12 @@ function showWaiting() {
   part(views.response, "answer").hidden = true;
   part(views.response, "placeholder").textContent = message;
   delete views.response.dataset.status;
-  clearExplanation(views.explanation, "Waiting for your code's answer…");
-}
-
-/** Show what the form sends: to your code in this browser, so the request line has no host. */
-function showSent(request) {
-  showRequest(views.request, { ...request, url: request.path, origin: SAME_REQUEST_NOTE });
 }
 
 async function send(form) {
   const request = describe(form);
   linkWarning.hidden = true;
-  showSent(request);
-  showWaiting();
-  views.response.setAttribute("aria-busy", "true");
+  begin(request);
   performance.mark("lab:send");
   const sent = code.value;
   const [result, link] = await Promise.all([
@@ -679,11 +678,10 @@ async function send(form) {
   // previous send, never to an entry this one has not pushed yet.
   history.pushState({ form: form.id, code: sent, result, sent: true }, "", link);
   try {
-    show(result);
+    show(result, sentTo(request));
     revealAnswer(views.response); // on a phone the answer is a screen or two below the form
   } finally {
     requestAnimationFrame(() => performance.measure("lab:send-to-answer", "lab:send"));
-    views.response.removeAttribute("aria-busy");
   }
 }
 
@@ -697,28 +695,28 @@ function summary(status, statusText, headers, body) {
 
 async function compare(form) {
   const request = describe(form);
-  showSent(request);
-  showWaiting();
+  begin(request);
   const serverPath = listing.value === "make_response" ? `/make_response${form.dataset.path}` : form.dataset.path;
   const [mine, theirs] = await Promise.all([
     runCode({ path: request.path, method: request.method, headers: request.headers, body: request.body }),
     sendRequest({ ...request, url: `${location.origin}${layout.dataset.serverRoot}${serverPath}${request.path.slice(form.dataset.path.length)}` }),
   ]);
   comparedCode = code.value;
-  show(mine); // the Response, the explanation and the editor's marks: your code's side
+  show(mine, sentTo(request)); // the Response, the explanation and the editor's marks: your code's side
   compareView.hidden = false;
   const differences = [];
   if (mine.kind !== "answer") {
     differences.push("Your code did not answer (the Response and the editor say why); the server did.");
     part(compareView, "mine").textContent = mine.message ?? "(no answer)";
   } else {
-    const myHeaders = mine.headers
+    const myHeaders = mine.answer.headers
       .map(([n, v]) => [n.toLowerCase(), v])
       .filter(([n]) => !["date", "server", "connection"].includes(n));
     const theirHeaders = theirs.headers.filter(([n]) => !["date", "server", "connection"].includes(n));
-    part(compareView, "mine").textContent = summary(mine.status, mine.statusText, myHeaders, mine.body);
-    if (mine.status !== theirs.status) differences.push(`Status: ${mine.status} from your code, ${theirs.status} from the server.`);
-    if (mine.body !== theirs.body) differences.push("Body: your code's differs from the server's.");
+    const answer = mine.answer;
+    part(compareView, "mine").textContent = summary(answer.status, answer.statusText, myHeaders, answer.body);
+    if (answer.status !== theirs.status) differences.push(`Status: ${answer.status} from your code, ${theirs.status} from the server.`);
+    if (answer.body !== theirs.body) differences.push("Body: your code's differs from the server's.");
     const key = (headers) => headers.map(([n, v]) => `${n}: ${v}`).sort().join("\n");
     if (key(myHeaders) !== key(theirHeaders)) differences.push("Headers: not the same (Date and Server aside).");
   }
