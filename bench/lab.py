@@ -158,44 +158,28 @@ def click_latencies(page: Page, form) -> list[float]:
 
 
 def classroom() -> None:
-    """The lab on plain http from another address: one Python per Send."""
+    """The lab on plain http from another address (one Python per Send), and for comparison the same
+    Sends on 127.0.0.1, where the sandbox is cross-origin isolated."""
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     server = make_server("127.0.0.1", 0, create_app(), threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://{HOST}:{server.server_port}/lab"
     options = launch_args()
     options = {**options, "args": [*options.get("args", []), f"--host-resolver-rules=MAP {HOST} 127.0.0.1"]}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(**options)
         page = browser.new_page()
+        url = f"http://{HOST}:{server.server_port}/lab"
         cold = ready_after(page, url, "fresh", "this page only")
         assert page.evaluate("[window.isSecureContext, window.crossOriginIsolated]") == [False, False]
         later = ready_after(page, url, "fresh", "this page only")  # no Cache API: no snapshot kept
-        layout = page.locator("[data-lab-config]")
-        expect(layout).to_have_attribute("data-sandbox-mode", "one request")
-        form = page.get_by_role("form", name="User details")
-        for key, value in (("username", "sam"), ("firstname", "john"), ("lastname", "king")):
-            form.get_by_label(key, exact=True).fill(value)
-        paused, again = [], []
-        for _ in range(CLASSROOM_SENDS):  # a learner's pace: a fresh Python waits before each Send
-            expect(layout).to_have_attribute("data-spare", "ready", timeout=60_000)
-            sent = page.evaluate("performance.getEntriesByName('lab:send-to-answer').length")
-            form.get_by_role("button", name="Send").click()
-            expect(layout).to_have_attribute("data-spare", "ready", timeout=60_000)
-            paused.append(measure(page, sent))
-            again.append(
-                page.evaluate(
-                    "performance.getEntriesByName('lab:spare-ready').at(-1).startTime"
-                    " - performance.getEntriesByName('lab:send-to-answer').at(-1).startTime"
-                    " - performance.getEntriesByName('lab:send-to-answer').at(-1).duration"
-                )
-            )
-        rushed = []
-        for _ in range(5):  # back to back: each Send as soon as the last answer is on screen
-            sent = page.evaluate("performance.getEntriesByName('lab:send-to-answer').length")
-            form.get_by_role("button", name="Send").click()
-            rushed.append(measure(page, sent))
-        after_stop = ready_after_stop(page, form)
+        expect(page.locator("[data-lab-config]")).to_have_attribute("data-sandbox-mode", "one request")
+        paused, again, rushed = paced_sends(page, one_request=True)
+        after_stop = ready_after_stop(page, page.get_by_role("form", name="User details"))
+        page.close()
+        page = browser.new_page()  # the same Sends where the sandbox is isolated, for comparison
+        ready_after(page, f"http://127.0.0.1:{server.server_port}/lab", "fresh")
+        expect(page.locator("[data-lab-config]")).to_have_attribute("data-sandbox-mode", "isolated")
+        isolated, _, isolated_rushed = paced_sends(page, one_request=False)
         browser.close()
     server.shutdown()
     print(
@@ -207,6 +191,40 @@ def classroom() -> None:
           f"max {max(again) / 1000:.2f} s")  # fmt: skip
     print(f"  Send to answer, back to back, {len(rushed)} sends: {', '.join(f'{t:.0f}' for t in rushed)} ms")
     print(f"  ready again after an endless loop was stopped at 5 s: {after_stop:.2f} s")
+    print(f"Isolated (127.0.0.1), the same: Send to answer, a fresh Python waiting, {len(isolated)} sends: "
+          f"median {statistics.median(isolated):.0f} ms, max {max(isolated):.0f} ms; back to back: "
+          f"{', '.join(f'{t:.0f}' for t in isolated_rushed)} ms")  # fmt: skip
+
+
+def paced_sends(page: Page, *, one_request: bool) -> tuple[list[float], list[float], list[float]]:
+    """Milliseconds from Send to answer with a fresh Python waiting before each Send (a learner's
+    pause), and the milliseconds from each answer until a fresh Python waits again (where a
+    Python serves one Send); then Sends back to back, each as soon as the last answer is shown."""
+    layout = page.locator("[data-lab-config]")
+    form = page.get_by_role("form", name="User details")
+    for key, value in (("username", "sam"), ("firstname", "john"), ("lastname", "king")):
+        form.get_by_label(key, exact=True).fill(value)
+    paused, again, rushed = [], [], []
+    for _ in range(CLASSROOM_SENDS):
+        expect(layout).to_have_attribute("data-spare", "ready", timeout=60_000)
+        sent = page.evaluate("performance.getEntriesByName('lab:send-to-answer').length")
+        form.get_by_role("button", name="Send").click()
+        paused.append(measure(page, sent))
+        if one_request:  # the spare took this Send: a new one starts at its answer
+            expect(layout).to_have_attribute("data-spare", "ready", timeout=60_000)
+            again.append(
+                page.evaluate(
+                    "performance.getEntriesByName('lab:spare-ready').at(-1).startTime"
+                    " - performance.getEntriesByName('lab:send-to-answer').at(-1).startTime"
+                    " - performance.getEntriesByName('lab:send-to-answer').at(-1).duration"
+                )
+            )
+    expect(layout).to_have_attribute("data-spare", "ready", timeout=60_000)
+    for _ in range(5):
+        sent = page.evaluate("performance.getEntriesByName('lab:send-to-answer').length")
+        form.get_by_role("button", name="Send").click()
+        rushed.append(measure(page, sent))
+    return paused, again, rushed
 
 
 def measure(page: Page, sent: int) -> float:
