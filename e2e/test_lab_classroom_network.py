@@ -153,3 +153,31 @@ def test_an_endless_loop_is_stopped_at_5_s_and_the_lab_is_ready_again(lan_lab: P
     expect(lan_lab.get_by_role("status").filter(has_text="Python is ready")).to_be_visible(timeout=LOADING)
     send(lan_lab, returning('"after the loop"'))
     expect(response(lan_lab)).to_contain_text("after the loop")
+
+
+def test_sends_faster_than_a_python_starts_each_wait_for_one_and_answer(lan_lab: Page) -> None:
+    expect(lan_lab.locator("[data-lab-config]")).to_have_attribute("data-spare", "ready", timeout=LOADING)
+    lan_lab.evaluate(
+        """() => {
+          window.statuses = [];
+          const status = document.querySelector("[data-lab-status]");
+          const watch = { childList: true, subtree: true, characterData: true };
+          new MutationObserver(() => statuses.push(status.textContent)).observe(status, watch);
+        }"""
+    )
+    answers = lan_lab.evaluate("performance.getEntriesByName('lab:send-to-answer').length")
+    busy = "started = time.time()\nwhile time.time() - started < 1:\n    pass"
+    lan_lab.get_by_role("textbox", name="Code").fill(
+        returning('"each answered"', imports="import time", before=busy)
+    )
+    send_button = lan_lab.get_by_role("form", name="User details").get_by_role("button", name="Send")
+    for _ in range(4):  # the ready Python, the ready spare, then two Sends while the next one starts
+        send_button.click()
+    lan_lab.wait_for_function(
+        "n => performance.getEntriesByName('lab:send-to-answer').length >= n + 4",
+        arg=answers,
+        timeout=LOADING,
+    )
+    expect(response(lan_lab)).to_contain_text("each answered")
+    expect(lan_lab.get_by_role("alert")).to_have_count(0)
+    assert "Starting a fresh Python for your code…" in lan_lab.evaluate("statuses")

@@ -504,6 +504,7 @@ async function askPython(message, limit, read, busy) {
     activate(next);
   } else if (used && (active.ranCode !== code.value || spare?.state === "ready")) replaceActive({ kind: "reset" });
   const sandbox = active;
+  const claim = (sandbox.claims = (sandbox.claims ?? 0) + 1); // the Sends waiting for this Python
   // Where each Python serves one run (not isolated), the next may still be starting: say so.
   if (sandbox.state === "loading") status.textContent = "Starting a fresh Python for your code…";
   try {
@@ -511,6 +512,9 @@ async function askPython(message, limit, read, busy) {
   } catch {
     return { kind: sandbox.state === "retired" ? "misbehaved" : "unavailable" };
   }
+  // A Python that serves one run serves the first Send that waited for it; the others go on to the
+  // next Python (the first has set ranCode by now, so this one moves past it).
+  if (sandbox.oneRequest && claim > 1) return askPython(message, limit, read, busy);
   sandbox.ranCode = code.value;
   sandbox.frame.dataset.labSandbox = "ran code";
   status.textContent = busy;
