@@ -3,8 +3,15 @@ on a later visit (the browser's cache holds Pyodide and the wheels, and the page
 snapshot of a ready Python that the first visit made), the time from pressing Send
 to the answer of the learner's code on screen (performance marks set by static/js/pages/lab.js), how soon
 the lab is ready again after a stopped endless loop (the warm spare), and how long the page takes to
-answer a click while code has left a flood of timers behind in its sandbox."""
+answer a click while code has left a flood of timers behind in its sandbox.
 
+``--classroom`` measures the lab as a class reaches it: plain http:// to the laptop's address (here a
+made-up name, classroom.test, that Chromium resolves to the server), not a secure context, so the
+sandbox is not cross-origin isolated and each Python serves one Send and is retired at its answer.
+It reports the Send-to-answer time with a fresh Python waiting (as after a learner's pause), with
+Sends back to back (each waits for the next Python), and how soon a fresh Python waits again."""
+
+import argparse
 import logging
 import statistics
 import sys
@@ -22,6 +29,8 @@ from playground import create_app
 
 VISITS = 3
 SENDS = 30
+CLASSROOM_SENDS = 10  # each starts a Python: seconds of CPU apiece on a shared machine
+HOST = "classroom.test"
 CLICKS = 40
 GOALS = {"cold": 10.0, "warm": 2.0, "send_ms": 50.0, "after_stop": 1.0, "click_ms": 100.0}
 LEFTOVERS = """import js
@@ -41,9 +50,10 @@ def user_details():
 ENDLESS = LEFTOVERS.replace('return "left a flood behind", 201', "while True:\n        pass")
 
 
-def ready_after(page: Page, url: str, start: str) -> float:
+def ready_after(page: Page, url: str, start: str, kept: str = "stored") -> float:
     """Seconds from opening the lab to "Python is ready", the Python started as `start` says
-    ("fresh" on a first visit, "snapshot" on a later one)."""
+    ("fresh" on a first visit, "snapshot" on a later one), a fresh one keeping its snapshot as `kept`
+    says ("stored" for the next visit; "this page only" where the browser has no Cache API)."""
     started = time.perf_counter()
     page.goto(url)
     expect(page.get_by_role("status").filter(has_text="Python is ready")).to_be_visible(timeout=120_000)
@@ -58,7 +68,7 @@ def ready_after(page: Page, url: str, start: str) -> float:
     print(f"    the worker's steps, ms from its start: {steps}")
     expect(layout).to_have_attribute("data-python-start", start)
     if start == "fresh":  # the next visit finds the snapshot this one made
-        expect(layout).to_have_attribute("data-snapshot", "stored", timeout=30_000)
+        expect(layout).to_have_attribute("data-snapshot", kept, timeout=30_000)
     return elapsed
 
 
@@ -147,5 +157,87 @@ def click_latencies(page: Page, form) -> list[float]:
     return page.evaluate("clickDelays")
 
 
+def classroom() -> None:
+    """The lab on plain http from another address (one Python per Send), and for comparison the same
+    Sends on 127.0.0.1, where the sandbox is cross-origin isolated."""
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    server = make_server("127.0.0.1", 0, create_app(), threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    options = launch_args()
+    options = {**options, "args": [*options.get("args", []), f"--host-resolver-rules=MAP {HOST} 127.0.0.1"]}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(**options)
+        page = browser.new_page()
+        url = f"http://{HOST}:{server.server_port}/lab"
+        cold = ready_after(page, url, "fresh", "this page only")
+        assert page.evaluate("[window.isSecureContext, window.crossOriginIsolated]") == [False, False]
+        later = ready_after(page, url, "fresh", "this page only")  # no Cache API: no snapshot kept
+        expect(page.locator("[data-lab-config]")).to_have_attribute("data-sandbox-mode", "one request")
+        paused, again, rushed = paced_sends(page, one_request=True)
+        after_stop = ready_after_stop(page, page.get_by_role("form", name="User details"))
+        page.close()
+        page = browser.new_page()  # the same Sends where the sandbox is isolated, for comparison
+        ready_after(page, f"http://127.0.0.1:{server.server_port}/lab", "fresh")
+        expect(page.locator("[data-lab-config]")).to_have_attribute("data-sandbox-mode", "isolated")
+        isolated, _, isolated_rushed = paced_sends(page, one_request=False)
+        browser.close()
+    server.shutdown()
+    print(
+        f"Code lab on plain http ({HOST}): ready on a first visit {cold:.1f} s, on a later one {later:.1f} s"
+    )
+    print(f"  Send to answer, a fresh Python waiting, {len(paused)} sends: median "
+          f"{statistics.median(paused):.0f} ms, max {max(paused):.0f} ms")  # fmt: skip
+    print(f"  a fresh Python waiting again, from the answer: median {statistics.median(again) / 1000:.2f} s, "
+          f"max {max(again) / 1000:.2f} s")  # fmt: skip
+    print(f"  Send to answer, back to back, {len(rushed)} sends: {', '.join(f'{t:.0f}' for t in rushed)} ms")
+    print(f"  ready again after an endless loop was stopped at 5 s: {after_stop:.2f} s")
+    print(f"Isolated (127.0.0.1), the same: Send to answer, a fresh Python waiting, {len(isolated)} sends: "
+          f"median {statistics.median(isolated):.0f} ms, max {max(isolated):.0f} ms; back to back: "
+          f"{', '.join(f'{t:.0f}' for t in isolated_rushed)} ms")  # fmt: skip
+
+
+def paced_sends(page: Page, *, one_request: bool) -> tuple[list[float], list[float], list[float]]:
+    """Milliseconds from Send to answer with a fresh Python waiting before each Send (a learner's
+    pause), and the milliseconds from each answer until a fresh Python waits again (where a
+    Python serves one Send); then Sends back to back, each as soon as the last answer is shown."""
+    layout = page.locator("[data-lab-config]")
+    form = page.get_by_role("form", name="User details")
+    for key, value in (("username", "sam"), ("firstname", "john"), ("lastname", "king")):
+        form.get_by_label(key, exact=True).fill(value)
+    paused, again, rushed = [], [], []
+    for _ in range(CLASSROOM_SENDS):
+        expect(layout).to_have_attribute("data-spare", "ready", timeout=60_000)
+        sent = page.evaluate("performance.getEntriesByName('lab:send-to-answer').length")
+        form.get_by_role("button", name="Send").click()
+        paused.append(measure(page, sent))
+        if one_request:  # the spare took this Send: a new one starts at its answer
+            expect(layout).to_have_attribute("data-spare", "ready", timeout=60_000)
+            again.append(
+                page.evaluate(
+                    "performance.getEntriesByName('lab:spare-ready').at(-1).startTime"
+                    " - performance.getEntriesByName('lab:send-to-answer').at(-1).startTime"
+                    " - performance.getEntriesByName('lab:send-to-answer').at(-1).duration"
+                )
+            )
+    expect(layout).to_have_attribute("data-spare", "ready", timeout=60_000)
+    for _ in range(5):
+        sent = page.evaluate("performance.getEntriesByName('lab:send-to-answer').length")
+        form.get_by_role("button", name="Send").click()
+        rushed.append(measure(page, sent))
+    return paused, again, rushed
+
+
+def measure(page: Page, sent: int) -> float:
+    """Milliseconds from the Send to its answer on screen, once the page has measured it."""
+    while page.evaluate("performance.getEntriesByName('lab:send-to-answer').length") <= sent:
+        time.sleep(0.002)
+    return page.evaluate("performance.getEntriesByName('lab:send-to-answer').at(-1).duration")
+
+
 if __name__ == "__main__":
-    main()
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--classroom", action="store_true", help="the lab on plain http from another address")
+    if parser.parse_args().classroom:
+        classroom()
+    else:
+        main()

@@ -157,6 +157,11 @@ function setCode(text) {
 // way into this page but messages of plain data through one port. A message that answers no
 // pending request of this page retires that sandbox. A spare sandbox loads beside the active one,
 // so a stop, a Reset or a crash is followed by a ready Python at once.
+//
+// Where the browser does not isolate the sandbox (plain http:// to a classroom laptop's address, not
+// a secure context: no SharedArrayBuffer, so the worker cannot block between requests), a sandbox
+// serves one run or check and is retired as soon as its answer arrives: the next Send goes to the
+// spare, and a new spare starts.
 
 const STEPS = {
   downloading: (data) => `Downloading Python: ${formatBytes(data.loaded)} of ${formatBytes(data.total)}`,
@@ -255,7 +260,12 @@ async function forgetSnapshot() {
  *  at once, and in the Cache API for the next visit (replacing any other release's). */
 async function keepSnapshot(bytes) {
   snapshot = Promise.resolve({ bytes, note: null });
-  if (!self.caches || !crypto.subtle) return;
+  if (!self.caches || !crypto.subtle) {
+    // Not a secure context (plain http:// to a classroom's address): the browser offers neither the
+    // Cache API nor a digest, so the snapshot serves this page's next Pythons and no later visit.
+    layout.dataset.snapshot = "this page only";
+    return;
+  }
   layout.dataset.snapshot = "storing";
   try {
     const cache = await caches.open(SNAPSHOTS);
@@ -310,6 +320,7 @@ class Sandbox {
       performance.mark("lab:sandbox-started");
     } catch (error) {
       this.state = "failed";
+      this.missingFiles = true; // a file of the lab's did not download: make lab fetches them
       this.rejectReady(error);
     }
   }
@@ -324,6 +335,9 @@ class Sandbox {
       const timings = data.timings && typeof data.timings === "object" ? data.timings : {};
       const start = String(timings.start ?? "");
       this.timings = { ...timings, start: this.setAside && start === "fresh" ? `fresh: ${this.setAside}` : start };
+      // Not isolated, it serves one run or check: the page retires it at that answer (askPython).
+      this.oneRequest = data.isolated !== true || !self.crossOriginIsolated;
+      layout.dataset.sandboxMode = this.oneRequest ? "one request" : "isolated";
       // Only a sandbox that has run no learner's code may hand over a snapshot: "ready" comes before
       // the first request, and a snapshot offered at any other time is a message nobody asked for.
       if (data.snapshot instanceof ArrayBuffer && this.ranCode === null) keepSnapshot(data.snapshot);
@@ -393,12 +407,16 @@ function activate(sandbox) {
       requestHighlight();
       spare ??= new Sandbox(null); // warm, for the next Send, stop or Reset
       spare.ready.then(() => {
-        if (spare?.state === "ready") layout.dataset.spare = "ready";
+        if (spare?.state !== "ready") return;
+        layout.dataset.spare = "ready";
+        performance.mark("lab:spare-ready"); // bench/lab.py: how soon a fresh Python waits again
       });
     },
     (error) => {
       if (active === sandbox && sandbox.state === "failed") {
-        status.textContent = `Python could not start (${error.message}). Run make lab, then reload.`;
+        status.textContent = sandbox.missingFiles
+          ? `Python could not start (${error.message}). Run make lab, then reload.`
+          : `Python could not start in this browser (${error.message}). Reload the page to try again.`;
       }
     },
   );
@@ -477,14 +495,28 @@ async function askPython(message, limit, read, busy) {
   // Python when the warm spare is ready, and other code always does. Only the same code, sent again
   // before a spare is ready, reuses the Python it ran in.
   const used = active?.ranCode != null && active.state === "ready";
-  if (used && (active.ranCode !== code.value || spare?.state === "ready")) replaceActive({ kind: "reset" });
+  if (used && active.oneRequest) {
+    // Its one run is still on its way: this Send goes to the next Python, and that one is retired
+    // when its answer comes (below).
+    delete layout.dataset.spare;
+    const next = spare ?? new Sandbox(null);
+    spare = null;
+    activate(next);
+  } else if (used && (active.ranCode !== code.value || spare?.state === "ready")) replaceActive({ kind: "reset" });
   const sandbox = active;
+  const claim = (sandbox.claims = (sandbox.claims ?? 0) + 1); // the Sends waiting for this Python
+  // Where each Python serves one run (not isolated), the next may still be starting: say so.
+  if (sandbox.state === "loading") status.textContent = "Starting a fresh Python for your code…";
   try {
     await sandbox.ready;
   } catch {
     return { kind: sandbox.state === "retired" ? "misbehaved" : "unavailable" };
   }
+  // A Python that serves one run serves the first Send that waited for it; the others go on to the
+  // next Python (the first has set ranCode by now, so this one moves past it).
+  if (sandbox.oneRequest && claim > 1) return askPython(message, limit, read, busy);
   sandbox.ranCode = code.value;
+  sandbox.frame.dataset.labSandbox = "ran code";
   status.textContent = busy;
   let timer;
   const timeout = new Promise((resolve) => {
@@ -492,9 +524,16 @@ async function askPython(message, limit, read, busy) {
   });
   const outcome = await Promise.race([sandbox.ask(message), timeout]);
   clearTimeout(timer);
+  // A Python that may not block between requests served its one: it goes now (its frame, its worker
+  // and whatever the code left behind), and the spare answers the next Send.
+  if (sandbox.oneRequest && !outcome.stopped && sandbox.state !== "retired") {
+    if (active === sandbox) replaceActive({ kind: "reset" });
+    else sandbox.retire({ kind: "reset" });
+  }
   if (outcome.stopped) {
     performance.mark("lab:stopped"); // when the limit fired: e2e/test_lab.py checks it is 5 s
     if (active === sandbox) replaceActive({ kind: "stopped" });
+    else if (sandbox.state !== "retired") sandbox.retire({ kind: "stopped" });
     return { kind: "stopped" };
   }
   const result = read(outcome.result);

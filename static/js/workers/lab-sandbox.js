@@ -2,10 +2,18 @@
 // learner's Python in a worker and passes plain data between it and the page, through one port. The
 // page hands it every file it needs (the worker's script, Pyodide, the wheels): it fetches nothing.
 //
-// The worker runs a stranger's code. After each answer it blocks on Atomics.wait, so nothing it left
-// behind (a timer, a handler) ever runs; it wakes only when this frame hands it the next request
-// through shared memory. A message from the worker that is not the answer to the pending request,
-// signed with this frame's nonce, stops it at once, and the page is told so.
+// The worker runs a stranger's code, and nothing it leaves behind (a timer, a handler) may run after
+// its answer. Two ways, chosen by what the browser grants this frame:
+//
+// - Cross-origin isolated (HTTPS, or localhost): after each answer the worker blocks on Atomics.wait,
+//   and wakes only when this frame hands it the next request through shared memory.
+// - Not isolated (plain http:// to a classroom laptop's address, which no browser counts as a secure
+//   context, so no SharedArrayBuffer): the worker serves one run or check and no more. It answers
+//   by postMessage, and this frame terminates it the moment that answer arrives, before passing it
+//   on; the page then removes this frame and uses a fresh Python for the next Send.
+//
+// A message from the worker that is not the answer to the pending request, signed with this frame's
+// nonce, stops it at once, and the page is told so.
 
 (() => {
   const REQUEST_BYTES = 4 * 1024 * 1024; // a request: the code (64 KB at most) and a form's values
@@ -16,7 +24,10 @@
   let ready = false;
   let control = null; // Int32Array on shared memory: [state, length]
   let bytes = null; // Uint8Array on shared memory: the request, as JSON
-  let current = null; // the id of the request the worker is answering
+  let current = null; // the request the worker is answering
+  // Whether the worker can block between requests. Without it, the worker serves one run or check.
+  const isolated = self.crossOriginIsolated === true && typeof SharedArrayBuffer === "function";
+  let spent = false; // not isolated: the one run or check has been asked for
   const queue = [];
   const encoder = new TextEncoder();
 
@@ -39,14 +50,26 @@
       next();
       return;
     }
-    current = request.id;
+    if (!isolated && spent) {
+      tell({ type: "answer", id: request.id, result: { kind: "error", message: "This Python has already run code: the lab uses a fresh one." } });
+      next();
+      return;
+    }
+    current = request;
+    if (!isolated) {
+      // The one run or check this worker will serve; a highlight runs no learner's code.
+      spent = request.type !== "highlight";
+      worker.postMessage({ type: "request", text: JSON.stringify(request) });
+      return;
+    }
     bytes.set(encoded);
     Atomics.store(control, 1, encoded.byteLength);
     Atomics.store(control, 0, STATES.request);
     Atomics.notify(control, 0);
   }
 
-  function fromWorker({ data }) {
+  function fromWorker({ data, target }) {
+    if (target !== worker) return; // a worker this frame has terminated: nothing of it is heard
     if (!data || data.nonce !== nonce) {
       misbehaved("a message the lab did not ask for");
       return;
@@ -57,12 +80,18 @@
       ready = true;
       // A snapshot comes only with "ready": from a Python that has run no learner's code yet.
       const snapshot = data.snapshot instanceof ArrayBuffer ? data.snapshot : null;
-      port?.postMessage({ type: "ready", timings: data.timings, snapshot }, snapshot ? [snapshot] : []);
+      port?.postMessage({ type: "ready", timings: data.timings, snapshot, isolated }, snapshot ? [snapshot] : []);
       next();
     } else if (!ready && data.type === "failed") {
       tell({ type: "failed", message: String(data.message) });
-    } else if (ready && data.type === "answer" && current !== null && data.id === current) {
+    } else if (ready && data.type === "answer" && current !== null && data.id === current.id) {
+      const { type } = current;
       current = null;
+      if (!isolated && type !== "highlight") {
+        // Its one request is answered: the worker goes now, with whatever the code left behind.
+        worker.terminate();
+        worker = null;
+      }
       tell({ type: "answer", id: data.id, result: data.result, durationMs: Number(data.durationMs) || 0 });
       next();
     } else {
@@ -77,9 +106,12 @@
     // script keeps every name inside one function, so code that runs another script in the worker's
     // scope (importScripts) finds none of them.
     worker = new Worker(url);
-    const shared = new SharedArrayBuffer(8 + REQUEST_BYTES);
-    control = new Int32Array(shared, 0, 2);
-    bytes = new Uint8Array(shared, 8);
+    // Not isolated: no shared memory, and the worker serves one run or check (see above).
+    const shared = isolated ? new SharedArrayBuffer(8 + REQUEST_BYTES) : null;
+    if (shared) {
+      control = new Int32Array(shared, 0, 2);
+      bytes = new Uint8Array(shared, 8);
+    }
     nonce = Array.from(crypto.getRandomValues(new Uint32Array(4)), (n) => n.toString(16)).join("");
     worker.addEventListener("message", fromWorker);
     worker.addEventListener("message", () => URL.revokeObjectURL(url), { once: true });
@@ -90,10 +122,6 @@
 
   function fromPage({ data }) {
     if (data?.type === "start" && !worker) {
-      if (!self.crossOriginIsolated) {
-        tell({ type: "failed", message: "this browser did not isolate the lab's sandbox (Cross-Origin-Embedder-Policy)" });
-        return;
-      }
       try {
         start(data.config, new Map(data.files), data.snapshot instanceof ArrayBuffer ? data.snapshot : null);
       } catch (error) {

@@ -3,8 +3,11 @@
 //
 // - Everything this script needs after the learner's code has run is captured before it loads, so
 //   code that replaces a global (postMessage, JSON, Atomics) cannot change what this script does.
-// - After each answer the worker blocks on Atomics.wait until the next request: the learner's timers,
-//   intervals and handlers never get a turn, so a run ends with its answer.
+// - A run ends with its answer. In a cross-origin isolated sandbox, the worker blocks on Atomics.wait
+//   after each answer until the next request: the learner's timers, intervals and handlers never get
+//   a turn. In one that is not (plain http:// to a classroom's address: no SharedArrayBuffer), the
+//   worker serves one run or check, closes itself as it answers, and the frame terminates it the
+//   moment the answer arrives: what the code left behind dies with it.
 // - WebAssembly memory may not grow past the page's ceiling: an allocation past it fails, Python
 //   raises MemoryError, and the run is reported as stopped, in one sentence.
 // - Python starts from a snapshot of a ready Python's memory (the page's, or one made here first by
@@ -15,6 +18,8 @@
 // could read or replace (a script it loads with importScripts shares the globals, not these).
 (() => {
   const post = self.postMessage.bind(self);
+  const closeWorker = self.close.bind(self);
+  const listen = self.addEventListener.bind(self);
   const toText = String;
   const wait = Atomics.wait;
   const store = Atomics.store;
@@ -278,6 +283,31 @@
     }
   }
 
+  /** Not cross-origin isolated: answer highlights, then one run or check, and close. The frame
+   *  terminates this worker when that answer reaches it; closing here as well discards at once
+   *  every task the learner's code queued, before any of them runs. */
+  function serveOne() {
+    listen("message", ({ data }) => {
+      if (data?.type !== "request" || typeof data.text !== "string") return;
+      let message = null;
+      let answer;
+      const started = now();
+      try {
+        message = parse(data.text);
+        answer = handle(message);
+      } catch {
+        answer = { kind: "crashed", message: "The lab could not read the request." };
+      }
+      const id = message?.id ?? null;
+      try {
+        post({ type: "answer", id, result: answer, durationMs: now() - started, nonce });
+      } catch {
+        post({ type: "answer", id, result: { kind: "crashed", message: "Your code's answer could not be passed to the page." }, nonce });
+      }
+      if (message?.type !== "highlight") closeWorker();
+    });
+  }
+
   self.addEventListener("message", async ({ data }) => {
     if (data?.type !== "load" || nonce !== null) return;
     nonce = data.nonce;
@@ -291,7 +321,12 @@
     ceiling = data.config.memoryCeiling;
     // The snapshot goes to the page with "ready", before any learner's code has run: the page keeps
     // none that comes later. Transferred, so nothing in this worker keeps a hold on it.
-    post({ type: "ready", timings, snapshot, nonce }, snapshot ? [snapshot] : []);
-    serve(new Int32Array(data.shared, 0, 2), new Uint8Array(data.shared, 8));
+    if (data.shared) {
+      post({ type: "ready", timings, snapshot, nonce }, snapshot ? [snapshot] : []);
+      serve(new Int32Array(data.shared, 0, 2), new Uint8Array(data.shared, 8));
+    } else {
+      serveOne();
+      post({ type: "ready", timings, snapshot, nonce }, snapshot ? [snapshot] : []);
+    }
   });
 })();
