@@ -1,7 +1,7 @@
 """axe-core finds no serious or critical violation on any page, in both themes and the projector view."""
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import BrowserContext, Page, expect
 
 from .checks import serious_violations
 from .conftest import BrowserWatch
@@ -9,6 +9,12 @@ from .pages import HomePage
 
 PAGES = ["/", "/codes", "/builder", "/lab", "/log"]
 VIEWS = [("light", False), ("dark", False), ("light", True), ("dark", True)]
+
+
+@pytest.fixture
+def context(lab_context: BrowserContext) -> BrowserContext:
+    """Every test's page opens in the lab's profile, where the code lab starts from the kept snapshot."""
+    return lab_context
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import BrowserContext, Locator, Page, expect
 
 from playground.lab.challenges import BY_ID, CHALLENGES, edit
 
@@ -18,6 +18,12 @@ from .conftest import BrowserWatch
 
 LOADING = 60_000  # Python loads once per browser
 CHECKING = 20_000  # a Check sends a challenge's requests, each through Flask's test client in Pyodide
+
+
+@pytest.fixture
+def context(lab_context: BrowserContext) -> BrowserContext:
+    """Every test's page opens in the lab's profile: its lab starts from the kept snapshot."""
+    return lab_context
 
 
 @pytest.fixture

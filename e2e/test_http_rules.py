@@ -7,7 +7,8 @@ challenge in the live log, and the learner's 405 without Allow in the code lab.
 
 import subprocess
 
-from playwright.sync_api import Locator, Page, expect
+import pytest
+from playwright.sync_api import BrowserContext, Locator, Page, expect
 
 from playground.lab.listings import listing_code
 
@@ -16,6 +17,12 @@ from .pages import BuilderForm, HomePage
 
 LOADING = 60_000
 NONE_BROKEN = "This answer breaks none of the HTTP rules checked here."
+
+
+@pytest.fixture
+def context(lab_context: BrowserContext) -> BrowserContext:
+    """Every test's page opens in the lab's profile, where the code lab starts from the kept snapshot."""
+    return lab_context
 
 
 def rules_of(page: Page) -> Locator:

@@ -4,13 +4,19 @@ Web Worker, and answer the forms; nothing is fetched from another host (the watc
 import re
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import BrowserContext, Page, expect
 
 from playground.lab.listings import listing_code
 
 from .conftest import BrowserWatch
 
 LOADING = 60_000  # Python loads once per browser: a cold start, measured in make bench
+
+
+@pytest.fixture
+def context(lab_context: BrowserContext) -> BrowserContext:
+    """Every test's page opens in the lab's profile: its lab starts from the kept snapshot."""
+    return lab_context
 
 
 @pytest.fixture

@@ -6,12 +6,18 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
-from playwright.sync_api import Page, expect
+from playwright.sync_api import BrowserContext, Page, expect
 
 from playground.lab.challenges import BY_ID
 
 from .conftest import BrowserWatch, become_teacher
 from .pages import HomePage
+
+
+@pytest.fixture
+def context(lab_context: BrowserContext) -> BrowserContext:
+    """Every test's page opens in the lab's profile, where the code lab starts from the kept snapshot."""
+    return lab_context
 
 
 @pytest.fixture
