@@ -223,10 +223,78 @@ async function sha256(bytes) {
   return Array.from(digest, (byte) => byte.toString(16).padStart(2, "0")).join("");
 }
 
+// On plain http:// (a classroom's address: no secure context) the browser offers neither the Cache
+// API nor crypto.subtle, but it does offer IndexedDB: the snapshot is kept there, with a checksum of
+// this page's own that finds a damaged copy (what a digest is for here: only this origin's pages
+// can write there, and they are the playground's).
+const SNAPSHOT_DB = "lab-python-snapshots";
+
+function checksum(bytes) {
+  // Two FNV-1a-style sums over 32-bit words, in two directions, and the length: any flipped byte shows.
+  const words = new Uint32Array(bytes, 0, bytes.byteLength >>> 2);
+  let forward = 0x811c9dc5;
+  let backward = 0x01000193;
+  for (let i = 0; i < words.length; i++) {
+    forward = Math.imul(forward ^ words[i], 0x01000193);
+    backward = Math.imul(backward ^ words[words.length - 1 - i], 0x811c9dc5) + i;
+  }
+  for (const byte of new Uint8Array(bytes, words.length * 4)) forward = Math.imul(forward ^ byte, 0x01000193);
+  return `${(forward >>> 0).toString(16)}-${(backward >>> 0).toString(16)}-${bytes.byteLength}`;
+}
+
+function snapshotStore(mode, use) {
+  return new Promise((resolve, reject) => {
+    const opened = indexedDB.open(SNAPSHOT_DB, 1);
+    opened.onupgradeneeded = () => opened.result.createObjectStore("snapshots");
+    opened.onerror = () => reject(opened.error);
+    opened.onsuccess = () => {
+      const db = opened.result;
+      const transaction = db.transaction("snapshots", mode);
+      const result = use(transaction.objectStore("snapshots"));
+      transaction.oncomplete = () => {
+        db.close();
+        resolve(result.result);
+      };
+      transaction.onerror = transaction.onabort = () => {
+        db.close();
+        reject(transaction.error);
+      };
+    };
+  });
+}
+
+const plainStorage = {
+  async read() {
+    const kept = await snapshotStore("readonly", (store) => store.get(snapshotKey));
+    if (!kept) return { bytes: null, note: null };
+    performance.mark("lab:snapshot-bytes");
+    if (!(kept.bytes instanceof ArrayBuffer) || kept.checksum !== checksum(kept.bytes)) {
+      await this.forget();
+      return { bytes: null, note: "the stored snapshot did not match its checksum" };
+    }
+    performance.mark("lab:snapshot-read");
+    return { bytes: kept.bytes, note: null };
+  },
+  async keep(bytes) {
+    await snapshotStore("readwrite", (store) => {
+      store.clear(); // another release's snapshot goes
+      return store.put({ bytes, checksum: checksum(bytes) }, snapshotKey);
+    });
+  },
+  async forget() {
+    await snapshotStore("readwrite", (store) => store.delete(snapshotKey));
+  },
+};
+
+/** Where this browser can keep a snapshot: the Cache API with a SHA-256 (a secure context), else
+ *  IndexedDB with the page's checksum (plain http), else nowhere. */
+const storage = self.caches && crypto.subtle ? "cache" : self.indexedDB ? "indexeddb" : null;
+
 /** The stored snapshot, read once per page: `{ bytes, note }`, bytes null when there is none to use. */
 function storedSnapshot() {
   snapshot ??= (async () => {
-    if (!self.caches || !crypto.subtle) return { bytes: null, note: null };
+    if (storage === "indexeddb") return plainStorage.read().catch(() => ({ bytes: null, note: null }));
+    if (storage !== "cache") return { bytes: null, note: null };
     try {
       const cache = await caches.open(SNAPSHOTS);
       const response = await cache.match(snapshotKey);
@@ -250,7 +318,8 @@ function storedSnapshot() {
 async function forgetSnapshot() {
   snapshot = Promise.resolve({ bytes: null, note: null });
   try {
-    await (await caches.open(SNAPSHOTS)).delete(snapshotKey);
+    if (storage === "indexeddb") await plainStorage.forget();
+    else await (await caches.open(SNAPSHOTS)).delete(snapshotKey);
   } catch {
     // Nothing stored, or no storage: nothing to forget.
   }
@@ -260,13 +329,21 @@ async function forgetSnapshot() {
  *  at once, and in the Cache API for the next visit (replacing any other release's). */
 async function keepSnapshot(bytes) {
   snapshot = Promise.resolve({ bytes, note: null });
-  if (!self.caches || !crypto.subtle) {
-    // Not a secure context (plain http:// to a classroom's address): the browser offers neither the
-    // Cache API nor a digest, so the snapshot serves this page's next Pythons and no later visit.
+  if (!storage) {
+    // A browser with no storage for pages: the snapshot serves this page's next Pythons only.
     layout.dataset.snapshot = "this page only";
     return;
   }
   layout.dataset.snapshot = "storing";
+  if (storage === "indexeddb") {
+    try {
+      await plainStorage.keep(bytes);
+      layout.dataset.snapshot = "stored";
+    } catch {
+      layout.dataset.snapshot = "not stored";
+    }
+    return;
+  }
   try {
     const cache = await caches.open(SNAPSHOTS);
     const headers = { "Content-Type": "application/octet-stream", "X-Snapshot-SHA256": await sha256(bytes) };
