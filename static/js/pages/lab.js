@@ -417,7 +417,8 @@ class Sandbox {
       layout.dataset.sandboxMode = this.oneRequest ? "one request" : "isolated";
       // Only a sandbox that has run no learner's code may hand over a snapshot: "ready" comes before
       // the first request, and a snapshot offered at any other time is a message nobody asked for.
-      if (data.snapshot instanceof ArrayBuffer && this.ranCode === null) keepSnapshot(data.snapshot);
+      // (A Send may have claimed it while it loaded: that code has not been sent to it yet.)
+      if (data.snapshot instanceof ArrayBuffer && !this.askedToRun) keepSnapshot(data.snapshot);
       else if (this.gaveSnapshot && start !== "snapshot") forgetSnapshot();
       this.resolveReady();
     } else if (this.state === "loading" && type === "failed") {
@@ -426,7 +427,17 @@ class Sandbox {
     } else if (this.state === "ready" && type === "answer" && this.pending.has(data.id)) {
       const resolve = this.pending.get(data.id);
       this.pending.delete(data.id);
-      resolve(data);
+      // The worker's answer comes as JSON text (bounded by the worker and the frame); the frame's own
+      // as an object. Either way answerFrom() then keeps only the fields it knows, checked.
+      let result = data.result;
+      if (typeof result === "string") {
+        try {
+          result = JSON.parse(result);
+        } catch {
+          result = { kind: "misbehaved" };
+        }
+      }
+      resolve({ ...data, result });
     } else if (this.state !== "retired") {
       // The frame's own report (the worker stopped for its memory), or a message nobody asked for.
       const kind = type === "misbehaved" && data.reason === "memory" ? "memory" : "misbehaved";
@@ -437,6 +448,7 @@ class Sandbox {
 
   ask(message) {
     const id = ++nextId;
+    if (message.type !== "highlight") this.askedToRun = true;
     return new Promise((resolve) => {
       this.pending.set(id, resolve);
       this.port.postMessage({ ...message, id });
@@ -446,6 +458,7 @@ class Sandbox {
   /** Stop it for good: the frame goes, and its worker with it. */
   retire(result) {
     this.state = "retired";
+    this.retiredFor = result?.kind;
     this.rejectReady(new Error("retired"));
     this.frame.remove();
     for (const resolve of this.pending.values()) resolve({ result });
@@ -571,6 +584,10 @@ async function askPython(message, limit, read, busy) {
   // kept what it made (JavaScript buffers outside the WebAssembly ceiling): each Send runs in a fresh
   // Python when the warm spare is ready, and other code always does. Only the same code, sent again
   // before a spare is ready, reuses the Python it ran in.
+  // A Send while this Python still runs an earlier one (an endless loop, a slow run): only the newest
+  // answer is shown, so the earlier run goes with its Python, and this one runs in the next, never
+  // queued behind it (where the loop's stop would be its answer too).
+  if (active?.running > 0 && active.state === "ready") replaceActive({ kind: "superseded" });
   const used = active?.ranCode != null && active.state === "ready";
   if (used && active.oneRequest) {
     // Its one run is still on its way: this Send goes to the next Python, and that one is retired
@@ -579,28 +596,40 @@ async function askPython(message, limit, read, busy) {
     const next = spare ?? new Sandbox(null);
     spare = null;
     activate(next);
-  } else if (used && (active.ranCode !== code.value || spare?.state === "ready")) replaceActive({ kind: "reset" });
+  } else if (used && (active.ranCode !== message.code || spare?.state === "ready")) replaceActive({ kind: "reset" });
   const sandbox = active;
   const claim = (sandbox.claims = (sandbox.claims ?? 0) + 1); // the Sends waiting for this Python
+  // The first file to claim a Python owns it from the claim on, before it is ready: another file
+  // that claims it meanwhile goes to a fresh one, never into a Python the first file's code ran in.
+  sandbox.ranCode ??= message.code;
   // Where each Python serves one run (not isolated), the next may still be starting: say so.
   if (sandbox.state === "loading") status.textContent = "Starting a fresh Python for your code…";
   try {
     await sandbox.ready;
   } catch {
+    if (sandbox.retiredFor === "superseded") return { kind: "superseded" };
     return { kind: sandbox.state === "retired" ? "misbehaved" : "unavailable" };
   }
   // A Python that serves one run serves the first Send that waited for it; the others go on to the
   // next Python (the first has set ranCode by now, so this one moves past it).
   if (sandbox.oneRequest && claim > 1) return askPython(message, limit, read, busy);
-  sandbox.ranCode = code.value;
+  if (sandbox.ranCode !== message.code) {
+    // Another file claimed this Python first. Only the newest Send's answer is shown: that one's
+    // run goes with this Python, and this file runs in the next.
+    if (active === sandbox) replaceActive({ kind: "superseded" });
+    return askPython(message, limit, read, busy);
+  }
   sandbox.frame.dataset.labSandbox = "ran code";
   status.textContent = busy;
   let timer;
   const timeout = new Promise((resolve) => {
     timer = setTimeout(() => resolve({ stopped: true }), limit);
   });
+  sandbox.running = (sandbox.running ?? 0) + 1;
   const outcome = await Promise.race([sandbox.ask(message), timeout]);
+  sandbox.running -= 1;
   clearTimeout(timer);
+  if (outcome.result?.kind === "superseded") return { kind: "superseded" };
   // A Python that may not block between requests served its one: it goes now (its frame, its worker
   // and whatever the code left behind), and the spare answers the next Send.
   if (sandbox.oneRequest && !outcome.stopped && sandbox.state !== "retired") {
@@ -722,6 +751,7 @@ const NO_ANSWER = {
     `Stopped: your code asked for more than ${layout.dataset.memoryCeiling} MiB, the lab's memory ceiling. The next Send runs in a fresh Python.`,
   crashed: (result) => `Python itself failed while running your code (${result.message}). The next Send runs in a fresh Python.`,
   unavailable: () => "Python is not available in this page: run make lab, then reload.",
+  superseded: () => "Stopped: a later Send took its place, in a fresh Python.",
 };
 
 function show(result, request = null) {
@@ -780,19 +810,31 @@ function begin(request) {
   delete views.response.dataset.status;
 }
 
+// Each Send or Compare takes a number; only the newest one's answer is shown. A Send pressed while
+// an earlier one still runs (an endless loop, a Python still starting) replaces it on screen, so an
+// answer never stands beside another request than its own.
+let latestExchange = 0;
+// The form Ctrl+Enter sends from the editor: the one the learner sent or used last.
+let lastForm = forms[forms.length - 1];
+
 async function send(form) {
+  const exchange = ++latestExchange;
+  lastForm = form;
   const request = describe(form);
   linkWarning.hidden = true;
+  compareView.hidden = true; // a comparison belongs to the request it compared
   begin(request);
+  revealAnswer(views.response); // on a phone the Response says what is happening while it waits
   performance.mark("lab:send");
   const sent = code.value;
   const [result, link] = await Promise.all([
     runCode({ path: request.path, method: request.method, headers: request.headers, body: request.body }),
     linkFor(sent),
   ]);
+  if (exchange !== latestExchange) return; // a later Send or Compare owns the views now
   // The history entry is there before the answer is on screen: Back right after it goes to the
   // previous send, never to an entry this one has not pushed yet.
-  history.pushState({ form: form.id, code: sent, result, sent: true }, "", link);
+  history.pushState({ form: form.id, code: sent, result, request: sentTo(request), sent: true }, "", link);
   try {
     show(result, sentTo(request));
     revealAnswer(views.response); // on a phone the answer is a screen or two below the form
@@ -810,13 +852,18 @@ function summary(status, statusText, headers, body) {
 }
 
 async function compare(form) {
+  const exchange = ++latestExchange;
+  lastForm = form;
   const request = describe(form);
+  compareView.hidden = true;
   begin(request);
+  revealAnswer(views.response);
   const serverPath = listing.value === "make_response" ? `/make_response${form.dataset.path}` : form.dataset.path;
   const [mine, theirs] = await Promise.all([
     runCode({ path: request.path, method: request.method, headers: request.headers, body: request.body }),
     sendRequest({ ...request, url: `${location.origin}${layout.dataset.serverRoot}${serverPath}${request.path.slice(form.dataset.path.length)}` }),
   ]);
+  if (exchange !== latestExchange) return; // a later Send or Compare owns the views now
   comparedCode = code.value;
   show(mine, sentTo(request)); // the Response, the explanation and the editor's marks: your code's side
   compareView.hidden = false;
@@ -923,8 +970,10 @@ window.addEventListener("popstate", async (event) => {
   const state = event.state;
   if (!(await restore())) return;
   shownListing = listing.value;
+  latestExchange += 1; // an answer still on its way belongs to the entry left behind
   if (state?.result) {
-    show(state.result);
+    if (state.request) render(views, { request: state.request }); // the answer beside its own request
+    show(state.result, state.request ?? null);
   } else {
     // Back to before anything was sent: no answer of later code may stay beside this code.
     codeError.hidden = true;
@@ -1254,11 +1303,14 @@ for (const form of forms) {
     send(form);
   });
   form.querySelector("[data-compare]").addEventListener("click", () => compare(form));
+  form.addEventListener("focusin", () => {
+    lastForm = form;
+  });
 }
 document.addEventListener("keydown", (event) => {
   if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
     event.preventDefault();
-    const form = event.target.closest?.("[data-lab-form]") ?? forms[forms.length - 1];
+    const form = event.target.closest?.("[data-lab-form]") ?? lastForm;
     send(form);
   }
 });
