@@ -169,9 +169,9 @@ def classroom() -> None:
         browser = playwright.chromium.launch(**options)
         page = browser.new_page()
         url = f"http://{HOST}:{server.server_port}/lab"
-        cold = ready_after(page, url, "fresh", "this page only")
+        cold = ready_after(page, url, "fresh", "stored")
         assert page.evaluate("[window.isSecureContext, window.crossOriginIsolated]") == [False, False]
-        later = ready_after(page, url, "fresh", "this page only")  # no Cache API: no snapshot kept
+        later = ready_after(page, url, "snapshot")  # no Cache API: the snapshot was kept in IndexedDB
         expect(page.locator("[data-lab-config]")).to_have_attribute("data-sandbox-mode", "one request")
         paused, again, rushed = paced_sends(page, one_request=True)
         after_stop = ready_after_stop(page, page.get_by_role("form", name="User details"))

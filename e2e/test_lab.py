@@ -186,3 +186,63 @@ def test_the_editor_indents_with_tab_and_never_traps_the_keyboard(lab: Page) -> 
     expect(code).not_to_be_focused()
     expect(code).to_have_value(listing_code("tuple"))
     expect(lab.get_by_text("press Esc, then Tab, to leave the editor")).to_be_visible()
+
+
+def sign_up(page: Page):
+    return page.get_by_role("form", name="Sign up")
+
+
+def send_sign_up(page: Page) -> None:
+    form = sign_up(page)
+    form.get_by_label("username", exact=True).fill("ann")
+    form.get_by_label("password", exact=True).fill("pw")
+    form.get_by_role("button", name="Send").click()
+
+
+def test_back_shows_each_answer_beside_its_own_request(lab: Page) -> None:
+    send_details(lab)
+    response, request = lab.get_by_role("region", name="Response"), lab.get_by_role("region", name="Request")
+    expect(response).to_contain_text("201")
+    send_sign_up(lab)
+    expect(response).to_contain_text("200")
+    expect(request).to_contain_text("/userSignUp")
+    lab.go_back()
+    expect(response).to_contain_text("201")
+    expect(request).to_contain_text("/userDetails")
+    expect(request).not_to_contain_text("/userSignUp")
+
+
+def test_a_send_while_an_earlier_one_runs_shows_only_its_own_answer(lab: Page) -> None:
+    """An endless loop in user_details, then Sign up pressed while it runs: the Response is Sign up's
+    200 beside Sign up's request, and the loop's stop never replaces it."""
+    looping = listing_code("tuple").replace(
+        '        return "Success", 201',
+        '        while True:\n            pass\n        return "Success", 201',
+    )
+    code_box(lab).fill(looping)
+    send_details(lab)
+    response = lab.get_by_role("region", name="Response")
+    expect(response).to_contain_text("Running your code")
+    send_sign_up(lab)
+    expect(response).to_contain_text("200")
+    expect(lab.get_by_role("region", name="Request")).to_contain_text("/userSignUp")
+    # Past the 5 s the loop had (the page's own clock, from its Send's mark): Sign up's answer stays.
+    lab.wait_for_function(
+        "() => performance.now() - performance.getEntriesByName('lab:send').at(-2).startTime > 5500",
+        timeout=20_000,
+    )
+    expect(response).to_contain_text("200")
+    expect(response).not_to_contain_text("Stopped after 5 s")
+
+
+def test_a_comparison_goes_when_another_form_is_sent(lab: Page) -> None:
+    code_box(lab).fill(listing_code("tuple").replace('return "Success", 201', 'return "Success", 202'))
+    form = details(lab)
+    for key, value in (("username", "sam"), ("firstname", "john"), ("lastname", "king")):
+        form.get_by_label(key, exact=True).fill(value)
+    form.get_by_role("button", name="Compare with the server").click()
+    compare = lab.get_by_role("region", name="Compare with the server")
+    expect(compare).to_contain_text("Status: 202 from your code, 201 from the server.")
+    send_sign_up(lab)
+    expect(lab.get_by_role("region", name="Response")).to_contain_text("200")
+    expect(compare).to_be_hidden()

@@ -6,10 +6,8 @@ send a request carrying the teacher's session, cannot read a page or the API, ca
 but text into the page, leaves nothing running after its answer, and a link cannot inflate past
 the lab's limit. docs/SECURITY.md, "The code lab", lists these tests beside the guarantees."""
 
-import base64
 import re
 import urllib.request
-import zlib
 from collections.abc import Iterator
 
 import pytest
@@ -17,20 +15,12 @@ from flask import Flask
 from playwright.sync_api import Browser, Page, expect
 
 from playground.lab import MAX_LINK_CODE_BYTES
-from playground.lab.listings import listing_code
 
 from .conftest import become_teacher
+from .lab_code import TUTORIAL, link_for, run, with_view
 
 LOADING = 60_000
 STUDENT_AGENT = "Period3-Laptop-17 (student's browser)"
-TUTORIAL = listing_code("tuple")
-
-
-def link_for(code: str) -> str:
-    """A shared lab link, made as the page makes one: raw deflate, then base64url."""
-    squeezer = zlib.compressobj(9, zlib.DEFLATED, -15)
-    packed = squeezer.compress(code.encode()) + squeezer.flush()
-    return "/lab#code=" + base64.urlsafe_b64encode(packed).decode().rstrip("=")
 
 
 LEFTOVERS = """keep = []
@@ -48,16 +38,6 @@ def forever():
 """
 
 
-def with_view(body: str, imports: str = "", setup: str = "") -> str:
-    """The tutorial's first listing with user_details()'s body replaced by ``body``."""
-    code = TUTORIAL.replace("from flask import", f"{imports}\nfrom flask import", 1)
-    decorator = code.index('@app.route("/userDetails"')
-    start = code.index("def user_details():")
-    end = code.index("\n\n", start)
-    indented = "\n".join(f"    {line}" for line in body.strip().splitlines())
-    return f"{code[:decorator]}{setup}{code[decorator:start]}def user_details():\n{indented}{code[end:]}"
-
-
 @pytest.fixture(scope="module")
 def teacher_lab(browser: Browser, live_server: str, live_app: Flask) -> Iterator[Page]:
     """One teacher's browser with the lab open and Python ready, shared by this module's tests."""
@@ -68,16 +48,6 @@ def teacher_lab(browser: Browser, live_server: str, live_app: Flask) -> Iterator
     expect(page.get_by_role("status").filter(has_text="Python is ready")).to_be_visible(timeout=LOADING)
     yield page
     context.close()
-
-
-def run(page: Page, code: str, *, expected: str) -> None:
-    """Put the code in the editor, send the User details form, and wait for the Response to show it."""
-    page.get_by_role("textbox", name="Code").fill(code)
-    form = page.get_by_role("form", name="User details")
-    for key, value in (("username", "sam"), ("firstname", "john"), ("lastname", "king")):
-        form.get_by_label(key, exact=True).fill(value)
-    form.get_by_role("button", name="Send").click()
-    expect(page.get_by_role("region", name="Response")).to_contain_text(expected, timeout=LOADING)
 
 
 def ready_again(page: Page) -> None:
@@ -142,8 +112,8 @@ return "\\n".join(results), 201
     assert [
         (method, path)
         for method, path, _, origin in server_requests
-        # the sandbox frame's own script, which a spare sandbox loads from its opaque origin
-        if origin == "null" and path != "/lab/sandbox.js"
+        # the sandbox frame asks for nothing: its script is inlined, every file came from the page
+        if origin == "null"
     ] == []
     assert not any(method == "POST" for method, _, _, _ in server_requests)
     # The class's log still holds the student's exchange.
@@ -335,3 +305,75 @@ return "planted", 201
     # The learner types the tutorial's code back: another file, another (fresh) Python.
     run(teacher_lab, TUTORIAL, expected="201")
     expect(teacher_lab.get_by_role("region", name="Response")).not_to_contain_text("LIE")
+
+
+def test_code_sent_while_python_starts_never_runs_where_another_files_code_ran(
+    browser: Browser, live_server: str
+) -> None:
+    """A link's code is sent while Python still starts, then the teacher's own: the second file must
+    run in a Python of its own, not in the one the link's code has marked."""
+    context = browser.new_context(base_url=live_server)  # a first visit: Python takes seconds to start
+    try:
+        page = context.new_page()
+        marking = with_view(
+            'return "link ran", 201', imports="import builtins", setup='builtins.MARK = "marked"\n\n\n'
+        )
+        page.goto(link_for(marking))
+        details = page.get_by_role("form", name="User details")
+        for key, value in (("username", "sam"), ("firstname", "john"), ("lastname", "king")):
+            details.get_by_label(key, exact=True).fill(value)
+        details.get_by_role("button", name="Send").click()
+        checking = with_view('return getattr(builtins, "MARK", "clean"), 202', imports="import builtins")
+        page.get_by_role("textbox", name="Code").fill(checking)
+        status = page.get_by_role("status").filter(has_text="Python").first
+        assert "Python is ready" not in (status.text_content() or ""), "Python was ready: nothing raced"
+        details.get_by_role("button", name="Send").click()
+        response = page.get_by_role("region", name="Response")
+        expect(response).to_contain_text("202", timeout=LOADING)
+        expect(response).to_contain_text("clean")
+        expect(response).not_to_contain_text("marked")
+    finally:
+        context.close()
+
+
+def test_the_code_cannot_make_the_server_serve_it_a_script(
+    teacher_lab: Page, live_server: str, server_requests: list
+) -> None:
+    """importScripts of a URL the sandbox's policy once allowed (its own script, any query after it):
+    the policy now allows the frame's script by its hash alone, so no request leaves."""
+    ready_again(teacher_lab)
+    leak = f"{live_server}/lab/sandbox.js?leak=1"
+    code = with_view(
+        f"""
+try:
+    js.importScripts("{leak}")
+    outcome = "imported"
+except Exception:
+    outcome = "blocked"
+return outcome, 201
+""",
+        imports="import js",
+    )
+    run(teacher_lab, code, expected="blocked")
+    assert [path for _, path, _, _ in server_requests if path == "/lab/sandbox.js"] == []
+
+
+def test_an_answer_swollen_with_values_of_its_own_is_refused_in_the_worker(teacher_lab: Page) -> None:
+    """The code adds a field of a million values to its own answer (nothing the page reads): it is
+    refused whole in the worker, in one sentence, before the page would copy it onto its thread."""
+    ready_again(teacher_lab)
+    swollen = with_view(
+        'return "swollen", 201',
+        imports="import playground.lab.runtime as runtime",
+        setup=(
+            "_real = runtime._answer\n\n\n"
+            "def _answer(*args, **kwargs):\n"
+            "    answer = _real(*args, **kwargs)\n"
+            '    answer["extra"] = [{} for _ in range(1_000_000)]\n'
+            "    return answer\n\n\n"
+            "runtime._answer = _answer\n\n\n"
+        ),
+    )
+    run(teacher_lab, swollen, expected="too large for the lab to show")
+    # The lab goes on: the tutorial's file answers in the next Python.
+    run(teacher_lab, TUTORIAL.replace('return "Success", 201', 'return "Success", 202'), expected="202")

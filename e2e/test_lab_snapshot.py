@@ -12,7 +12,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from .test_lab_hostile import TUTORIAL, run, with_view
+from .lab_code import TUTORIAL, run, with_view
 
 LOADING = 60_000
 

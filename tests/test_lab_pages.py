@@ -1,6 +1,8 @@
 """The code lab's page and the files it serves: Pyodide and the wheels from the local cache, the
 playground's own Python for the explainer, and a clear sentence when the cache is empty."""
 
+import base64
+import hashlib
 import html
 import json
 import re
@@ -75,7 +77,12 @@ def test_the_sandbox_is_an_opaque_origin_that_reaches_only_the_labs_files(client
     assert policy["default-src"] == "'none'"
     # It fetches nothing at all: the page hands it every file it needs.
     assert policy["connect-src"] == "'none'"
-    assert policy["script-src"].split() == ["http://localhost/lab/sandbox.js", "blob:", "'wasm-unsafe-eval'"]
+    # Its own script by its hash, inlined (no URL: the learner's code, whose worker inherits this
+    # policy, could request a URL from the server); the page's files as blob: URLs.
+    source = (Path(__file__).resolve().parent.parent / "static/js/workers/lab-sandbox.js").read_text()
+    digest = base64.b64encode(hashlib.sha256(source.encode()).digest()).decode()
+    assert policy["script-src"].split() == [f"'sha256-{digest}'", "blob:", "'wasm-unsafe-eval'"]
+    assert f"<script>{source}</script>" in response.get_data(as_text=True)
     assert policy["frame-ancestors"] == "http://localhost"
     assert response.headers["Cross-Origin-Embedder-Policy"] == "require-corp"
 
@@ -90,7 +97,7 @@ def test_only_the_sandboxs_frame_and_script_are_shared_with_its_opaque_origin(cl
     # Firefox checks the frame's own document against the frame's opaque origin: without CORP there,
     # it blocks the frame and the lab never starts (e2e/test_firefox.py).
     assert client.get("/lab/sandbox").headers["Cross-Origin-Resource-Policy"] == "cross-origin"
-    assert client.get("/lab/sandbox.js").headers["Cross-Origin-Resource-Policy"] == "cross-origin"
+    assert client.get("/lab/sandbox.js").status_code == 404  # inlined in the frame: no URL to fetch
     for path in (
         "/lab/worker.js",
         "/lab/python/recorder.py",

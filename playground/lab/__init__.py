@@ -20,6 +20,7 @@ playground's own recorder and explainer, which explain the learner's answers as 
 server's.
 """
 
+import base64
 import hashlib
 from pathlib import Path
 
@@ -33,6 +34,7 @@ from flask import (
     send_from_directory,
     url_for,
 )
+from markupsafe import Markup
 
 from ..forms import SignUpForm, UserDetailsForm
 from .assets import PYODIDE_FILES, PYODIDE_SHA256, PYODIDE_VERSION, cache_dir, missing
@@ -83,16 +85,28 @@ def _origin() -> str:
     return f"{request.scheme}://{request.host}"
 
 
-def sandbox_policy() -> str:
-    """The sandbox frame's policy: an opaque origin that may load the lab's files and nothing else."""
-    script = _origin() + url_for("lab.sandbox_script")
+def sandbox_source() -> tuple[str, str]:
+    """The sandbox frame's script (static/js/workers/lab-sandbox.js), inlined in its document, and
+    its CSP hash. Allowed by its hash, not by a URL: a URL in the frame's script-src would let the
+    learner's code (whose worker inherits the policy) request it from the server, with any query,
+    as often as it liked."""
+    source = (Path(current_app.static_folder or "") / "js" / "workers" / "lab-sandbox.js").read_text()
+    if "</script" in source.lower():
+        raise RuntimeError("lab-sandbox.js must not contain </script: it is inlined in the frame's document")
+    digest = base64.b64encode(hashlib.sha256(source.encode()).digest()).decode()
+    return source, f"'sha256-{digest}'"
+
+
+def sandbox_policy(script_hash: str) -> str:
+    """The sandbox frame's policy: an opaque origin that may run its own inline script and the files
+    the page hands it, and load nothing."""
     return "; ".join(
         [
             "sandbox allow-scripts",
             "default-src 'none'",
-            # Its own script, and the scripts the page handed it (Pyodide, the worker) as blob: URLs.
-            # Pyodide compiles WebAssembly: this frame's worker alone may, and nothing may eval.
-            f"script-src {script} blob: 'wasm-unsafe-eval'",
+            # Its own script (by hash), and the scripts the page handed it (Pyodide, the worker) as
+            # blob: URLs. Pyodide compiles WebAssembly: this frame's worker alone may, nothing may eval.
+            f"script-src {script_hash} blob: 'wasm-unsafe-eval'",
             "worker-src blob:",
             # Nothing on the network: every file it needs came from the page.
             "connect-src 'none'",
@@ -188,22 +202,15 @@ def page() -> Response:
 @bp.get("/sandbox")
 def sandbox() -> Response:
     """The frame the learner's Python runs in: an opaque origin, loaded only inside the lab page."""
-    html = render_template("lab_sandbox.html", script=url_for("lab.sandbox_script"))
+    source, script_hash = sandbox_source()
+    html = render_template("lab_sandbox.html", source=Markup(source))
     headers = {
         **ISOLATION,
         **SHARED_WITH_SANDBOX,
-        "Content-Security-Policy": sandbox_policy(),
+        "Content-Security-Policy": sandbox_policy(script_hash),
         "X-Frame-Options": "SAMEORIGIN",
     }
     return Response(html, headers=headers)
-
-
-@bp.get("/sandbox.js")
-def sandbox_script() -> Response:
-    """The sandbox frame's script: starts the worker and passes plain data between it and the page."""
-    return _shared(
-        send_from_directory(current_app.static_folder or "", "js/workers/lab-sandbox.js", max_age=0)
-    )
 
 
 @bp.get("/worker.js")

@@ -223,10 +223,78 @@ async function sha256(bytes) {
   return Array.from(digest, (byte) => byte.toString(16).padStart(2, "0")).join("");
 }
 
+// On plain http:// (a classroom's address: no secure context) the browser offers neither the Cache
+// API nor crypto.subtle, but it does offer IndexedDB: the snapshot is kept there, with a checksum of
+// this page's own that finds a damaged copy (what a digest is for here: only this origin's pages
+// can write there, and they are the playground's).
+const SNAPSHOT_DB = "lab-python-snapshots";
+
+function checksum(bytes) {
+  // Two FNV-1a-style sums over 32-bit words, in two directions, and the length: any flipped byte shows.
+  const words = new Uint32Array(bytes, 0, bytes.byteLength >>> 2);
+  let forward = 0x811c9dc5;
+  let backward = 0x01000193;
+  for (let i = 0; i < words.length; i++) {
+    forward = Math.imul(forward ^ words[i], 0x01000193);
+    backward = Math.imul(backward ^ words[words.length - 1 - i], 0x811c9dc5) + i;
+  }
+  for (const byte of new Uint8Array(bytes, words.length * 4)) forward = Math.imul(forward ^ byte, 0x01000193);
+  return `${(forward >>> 0).toString(16)}-${(backward >>> 0).toString(16)}-${bytes.byteLength}`;
+}
+
+function snapshotStore(mode, use) {
+  return new Promise((resolve, reject) => {
+    const opened = indexedDB.open(SNAPSHOT_DB, 1);
+    opened.onupgradeneeded = () => opened.result.createObjectStore("snapshots");
+    opened.onerror = () => reject(opened.error);
+    opened.onsuccess = () => {
+      const db = opened.result;
+      const transaction = db.transaction("snapshots", mode);
+      const result = use(transaction.objectStore("snapshots"));
+      transaction.oncomplete = () => {
+        db.close();
+        resolve(result.result);
+      };
+      transaction.onerror = transaction.onabort = () => {
+        db.close();
+        reject(transaction.error);
+      };
+    };
+  });
+}
+
+const plainStorage = {
+  async read() {
+    const kept = await snapshotStore("readonly", (store) => store.get(snapshotKey));
+    if (!kept) return { bytes: null, note: null };
+    performance.mark("lab:snapshot-bytes");
+    if (!(kept.bytes instanceof ArrayBuffer) || kept.checksum !== checksum(kept.bytes)) {
+      await this.forget();
+      return { bytes: null, note: "the stored snapshot did not match its checksum" };
+    }
+    performance.mark("lab:snapshot-read");
+    return { bytes: kept.bytes, note: null };
+  },
+  async keep(bytes) {
+    await snapshotStore("readwrite", (store) => {
+      store.clear(); // another release's snapshot goes
+      return store.put({ bytes, checksum: checksum(bytes) }, snapshotKey);
+    });
+  },
+  async forget() {
+    await snapshotStore("readwrite", (store) => store.delete(snapshotKey));
+  },
+};
+
+/** Where this browser can keep a snapshot: the Cache API with a SHA-256 (a secure context), else
+ *  IndexedDB with the page's checksum (plain http), else nowhere. */
+const storage = self.caches && crypto.subtle ? "cache" : self.indexedDB ? "indexeddb" : null;
+
 /** The stored snapshot, read once per page: `{ bytes, note }`, bytes null when there is none to use. */
 function storedSnapshot() {
   snapshot ??= (async () => {
-    if (!self.caches || !crypto.subtle) return { bytes: null, note: null };
+    if (storage === "indexeddb") return plainStorage.read().catch(() => ({ bytes: null, note: null }));
+    if (storage !== "cache") return { bytes: null, note: null };
     try {
       const cache = await caches.open(SNAPSHOTS);
       const response = await cache.match(snapshotKey);
@@ -250,7 +318,8 @@ function storedSnapshot() {
 async function forgetSnapshot() {
   snapshot = Promise.resolve({ bytes: null, note: null });
   try {
-    await (await caches.open(SNAPSHOTS)).delete(snapshotKey);
+    if (storage === "indexeddb") await plainStorage.forget();
+    else await (await caches.open(SNAPSHOTS)).delete(snapshotKey);
   } catch {
     // Nothing stored, or no storage: nothing to forget.
   }
@@ -260,13 +329,21 @@ async function forgetSnapshot() {
  *  at once, and in the Cache API for the next visit (replacing any other release's). */
 async function keepSnapshot(bytes) {
   snapshot = Promise.resolve({ bytes, note: null });
-  if (!self.caches || !crypto.subtle) {
-    // Not a secure context (plain http:// to a classroom's address): the browser offers neither the
-    // Cache API nor a digest, so the snapshot serves this page's next Pythons and no later visit.
+  if (!storage) {
+    // A browser with no storage for pages: the snapshot serves this page's next Pythons only.
     layout.dataset.snapshot = "this page only";
     return;
   }
   layout.dataset.snapshot = "storing";
+  if (storage === "indexeddb") {
+    try {
+      await plainStorage.keep(bytes);
+      layout.dataset.snapshot = "stored";
+    } catch {
+      layout.dataset.snapshot = "not stored";
+    }
+    return;
+  }
   try {
     const cache = await caches.open(SNAPSHOTS);
     const headers = { "Content-Type": "application/octet-stream", "X-Snapshot-SHA256": await sha256(bytes) };
@@ -340,7 +417,8 @@ class Sandbox {
       layout.dataset.sandboxMode = this.oneRequest ? "one request" : "isolated";
       // Only a sandbox that has run no learner's code may hand over a snapshot: "ready" comes before
       // the first request, and a snapshot offered at any other time is a message nobody asked for.
-      if (data.snapshot instanceof ArrayBuffer && this.ranCode === null) keepSnapshot(data.snapshot);
+      // (A Send may have claimed it while it loaded: that code has not been sent to it yet.)
+      if (data.snapshot instanceof ArrayBuffer && !this.askedToRun) keepSnapshot(data.snapshot);
       else if (this.gaveSnapshot && start !== "snapshot") forgetSnapshot();
       this.resolveReady();
     } else if (this.state === "loading" && type === "failed") {
@@ -349,7 +427,17 @@ class Sandbox {
     } else if (this.state === "ready" && type === "answer" && this.pending.has(data.id)) {
       const resolve = this.pending.get(data.id);
       this.pending.delete(data.id);
-      resolve(data);
+      // The worker's answer comes as JSON text (bounded by the worker and the frame); the frame's own
+      // as an object. Either way answerFrom() then keeps only the fields it knows, checked.
+      let result = data.result;
+      if (typeof result === "string") {
+        try {
+          result = JSON.parse(result);
+        } catch {
+          result = { kind: "misbehaved" };
+        }
+      }
+      resolve({ ...data, result });
     } else if (this.state !== "retired") {
       // The frame's own report (the worker stopped for its memory), or a message nobody asked for.
       const kind = type === "misbehaved" && data.reason === "memory" ? "memory" : "misbehaved";
@@ -360,6 +448,7 @@ class Sandbox {
 
   ask(message) {
     const id = ++nextId;
+    if (message.type !== "highlight") this.askedToRun = true;
     return new Promise((resolve) => {
       this.pending.set(id, resolve);
       this.port.postMessage({ ...message, id });
@@ -369,6 +458,7 @@ class Sandbox {
   /** Stop it for good: the frame goes, and its worker with it. */
   retire(result) {
     this.state = "retired";
+    this.retiredFor = result?.kind;
     this.rejectReady(new Error("retired"));
     this.frame.remove();
     for (const resolve of this.pending.values()) resolve({ result });
@@ -494,6 +584,10 @@ async function askPython(message, limit, read, busy) {
   // kept what it made (JavaScript buffers outside the WebAssembly ceiling): each Send runs in a fresh
   // Python when the warm spare is ready, and other code always does. Only the same code, sent again
   // before a spare is ready, reuses the Python it ran in.
+  // A Send while this Python still runs an earlier one (an endless loop, a slow run): only the newest
+  // answer is shown, so the earlier run goes with its Python, and this one runs in the next, never
+  // queued behind it (where the loop's stop would be its answer too).
+  if (active?.running > 0 && active.state === "ready") replaceActive({ kind: "superseded" });
   const used = active?.ranCode != null && active.state === "ready";
   if (used && active.oneRequest) {
     // Its one run is still on its way: this Send goes to the next Python, and that one is retired
@@ -502,28 +596,40 @@ async function askPython(message, limit, read, busy) {
     const next = spare ?? new Sandbox(null);
     spare = null;
     activate(next);
-  } else if (used && (active.ranCode !== code.value || spare?.state === "ready")) replaceActive({ kind: "reset" });
+  } else if (used && (active.ranCode !== message.code || spare?.state === "ready")) replaceActive({ kind: "reset" });
   const sandbox = active;
   const claim = (sandbox.claims = (sandbox.claims ?? 0) + 1); // the Sends waiting for this Python
+  // The first file to claim a Python owns it from the claim on, before it is ready: another file
+  // that claims it meanwhile goes to a fresh one, never into a Python the first file's code ran in.
+  sandbox.ranCode ??= message.code;
   // Where each Python serves one run (not isolated), the next may still be starting: say so.
   if (sandbox.state === "loading") status.textContent = "Starting a fresh Python for your code…";
   try {
     await sandbox.ready;
   } catch {
+    if (sandbox.retiredFor === "superseded") return { kind: "superseded" };
     return { kind: sandbox.state === "retired" ? "misbehaved" : "unavailable" };
   }
   // A Python that serves one run serves the first Send that waited for it; the others go on to the
   // next Python (the first has set ranCode by now, so this one moves past it).
   if (sandbox.oneRequest && claim > 1) return askPython(message, limit, read, busy);
-  sandbox.ranCode = code.value;
+  if (sandbox.ranCode !== message.code) {
+    // Another file claimed this Python first. Only the newest Send's answer is shown: that one's
+    // run goes with this Python, and this file runs in the next.
+    if (active === sandbox) replaceActive({ kind: "superseded" });
+    return askPython(message, limit, read, busy);
+  }
   sandbox.frame.dataset.labSandbox = "ran code";
   status.textContent = busy;
   let timer;
   const timeout = new Promise((resolve) => {
     timer = setTimeout(() => resolve({ stopped: true }), limit);
   });
+  sandbox.running = (sandbox.running ?? 0) + 1;
   const outcome = await Promise.race([sandbox.ask(message), timeout]);
+  sandbox.running -= 1;
   clearTimeout(timer);
+  if (outcome.result?.kind === "superseded") return { kind: "superseded" };
   // A Python that may not block between requests served its one: it goes now (its frame, its worker
   // and whatever the code left behind), and the spare answers the next Send.
   if (sandbox.oneRequest && !outcome.stopped && sandbox.state !== "retired") {
@@ -645,6 +751,7 @@ const NO_ANSWER = {
     `Stopped: your code asked for more than ${layout.dataset.memoryCeiling} MiB, the lab's memory ceiling. The next Send runs in a fresh Python.`,
   crashed: (result) => `Python itself failed while running your code (${result.message}). The next Send runs in a fresh Python.`,
   unavailable: () => "Python is not available in this page: run make lab, then reload.",
+  superseded: () => "Stopped: a later Send took its place, in a fresh Python.",
 };
 
 function show(result, request = null) {
@@ -703,19 +810,31 @@ function begin(request) {
   delete views.response.dataset.status;
 }
 
+// Each Send or Compare takes a number; only the newest one's answer is shown. A Send pressed while
+// an earlier one still runs (an endless loop, a Python still starting) replaces it on screen, so an
+// answer never stands beside another request than its own.
+let latestExchange = 0;
+// The form Ctrl+Enter sends from the editor: the one the learner sent or used last.
+let lastForm = forms[forms.length - 1];
+
 async function send(form) {
+  const exchange = ++latestExchange;
+  lastForm = form;
   const request = describe(form);
   linkWarning.hidden = true;
+  compareView.hidden = true; // a comparison belongs to the request it compared
   begin(request);
+  revealAnswer(views.response); // on a phone the Response says what is happening while it waits
   performance.mark("lab:send");
   const sent = code.value;
   const [result, link] = await Promise.all([
     runCode({ path: request.path, method: request.method, headers: request.headers, body: request.body }),
     linkFor(sent),
   ]);
+  if (exchange !== latestExchange) return; // a later Send or Compare owns the views now
   // The history entry is there before the answer is on screen: Back right after it goes to the
   // previous send, never to an entry this one has not pushed yet.
-  history.pushState({ form: form.id, code: sent, result, sent: true }, "", link);
+  history.pushState({ form: form.id, code: sent, result, request: sentTo(request), sent: true }, "", link);
   try {
     show(result, sentTo(request));
     revealAnswer(views.response); // on a phone the answer is a screen or two below the form
@@ -733,13 +852,18 @@ function summary(status, statusText, headers, body) {
 }
 
 async function compare(form) {
+  const exchange = ++latestExchange;
+  lastForm = form;
   const request = describe(form);
+  compareView.hidden = true;
   begin(request);
+  revealAnswer(views.response);
   const serverPath = listing.value === "make_response" ? `/make_response${form.dataset.path}` : form.dataset.path;
   const [mine, theirs] = await Promise.all([
     runCode({ path: request.path, method: request.method, headers: request.headers, body: request.body }),
     sendRequest({ ...request, url: `${location.origin}${layout.dataset.serverRoot}${serverPath}${request.path.slice(form.dataset.path.length)}` }),
   ]);
+  if (exchange !== latestExchange) return; // a later Send or Compare owns the views now
   comparedCode = code.value;
   show(mine, sentTo(request)); // the Response, the explanation and the editor's marks: your code's side
   compareView.hidden = false;
@@ -846,8 +970,10 @@ window.addEventListener("popstate", async (event) => {
   const state = event.state;
   if (!(await restore())) return;
   shownListing = listing.value;
+  latestExchange += 1; // an answer still on its way belongs to the entry left behind
   if (state?.result) {
-    show(state.result);
+    if (state.request) render(views, { request: state.request }); // the answer beside its own request
+    show(state.result, state.request ?? null);
   } else {
     // Back to before anything was sent: no answer of later code may stay beside this code.
     codeError.hidden = true;
@@ -1177,11 +1303,14 @@ for (const form of forms) {
     send(form);
   });
   form.querySelector("[data-compare]").addEventListener("click", () => compare(form));
+  form.addEventListener("focusin", () => {
+    lastForm = form;
+  });
 }
 document.addEventListener("keydown", (event) => {
   if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
     event.preventDefault();
-    const form = event.target.closest?.("[data-lab-form]") ?? forms[forms.length - 1];
+    const form = event.target.closest?.("[data-lab-form]") ?? lastForm;
     send(form);
   }
 });

@@ -24,6 +24,7 @@
   let ready = false;
   let control = null; // Int32Array on shared memory: [state, length]
   let bytes = null; // Uint8Array on shared memory: the request, as JSON
+  const MAX_ANSWER_TEXT = 8 * 1024 * 1024; // characters: the worker's bound, twice over
   let current = null; // the request the worker is answering
   // Whether the worker can block between requests. Without it, the worker serves one run or check.
   const isolated = self.crossOriginIsolated === true && typeof SharedArrayBuffer === "function";
@@ -92,7 +93,13 @@
         worker.terminate();
         worker = null;
       }
-      tell({ type: "answer", id: data.id, result: data.result, durationMs: Number(data.durationMs) || 0 });
+      // An answer is JSON text of bounded size (the worker writes it so): anything else is refused
+      // here, before the page copies it onto its own thread.
+      const result =
+        typeof data.result === "string" && data.result.length <= MAX_ANSWER_TEXT
+          ? data.result
+          : { kind: "crashed", message: "your code's answer was too large for the lab to show" };
+      tell({ type: "answer", id: data.id, result, durationMs: Number(data.durationMs) || 0 });
       next();
     } else {
       misbehaved("a message the lab did not ask for");

@@ -24,6 +24,7 @@
   const wait = Atomics.wait;
   const store = Atomics.store;
   const parse = JSON.parse;
+  const stringify = JSON.stringify;
   const apply = Reflect.apply;
   const now = performance.now.bind(performance);
   const decoder = new TextDecoder();
@@ -230,6 +231,32 @@
     return out;
   }
 
+  // What any one answer may hold once written as JSON: its values and its characters. The fields the
+  // page reads are cut to their limits above; anything else the code made (a field it added to an
+  // answer, nested as deep as it likes) counts here, and past these the answer is refused whole,
+  // in this worker, before the page (which would copy and read it on its own thread) sees any of it.
+  const MAX_ANSWER_VALUES = 200_000;
+  const MAX_ANSWER_CHARS = 4 * 1024 * 1024;
+  const TOO_LARGE = { kind: "crashed", message: "your code's answer was too large for the lab to show" };
+
+  /** The answer as JSON text, within the bounds above: the only shape an answer leaves the worker in. */
+  function sealed(answer) {
+    let values = 0;
+    let chars = 0;
+    const count = (key, value) => {
+      values += 1;
+      if (typeof value === "string") chars += value.length;
+      if (values > MAX_ANSWER_VALUES || chars > MAX_ANSWER_CHARS) throw new RangeError("too large");
+      return value;
+    };
+    try {
+      const text = stringify(answer, count);
+      return typeof text === "string" && text.length <= MAX_ANSWER_CHARS * 2 ? text : stringify(TOO_LARGE);
+    } catch {
+      return stringify(TOO_LARGE);
+    }
+  }
+
   /** One request from the page: run the learner's file against it, or highlight the code. */
   function handle(message) {
     ceilingReached = false;
@@ -248,7 +275,7 @@
     } catch (error) {
       result = { kind: "crashed", message: toText(error?.message ?? error) };
     }
-    return ceilingReached ? { kind: "memory" } : bounded(result);
+    return sealed(ceilingReached ? { kind: "memory" } : bounded(result));
   }
 
   /** Answer the page's requests, one at a time, and block in between: nothing else ever runs here. */
