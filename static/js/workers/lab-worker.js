@@ -285,29 +285,37 @@
       // event loop run what the code left behind.
       try {
         apply(wait, Atomics, [control, 0, 0]);
-        let message = null;
-        let answer;
-        const started = now();
-        try {
-          const length = control[1];
-          const copy = apply(slice, bytes, [0, length]);
-          apply(store, Atomics, [control, 0, 0]);
-          message = parse(decode(copy));
-          answer = handle(message);
-        } catch (error) {
-          apply(store, Atomics, [control, 0, 0]);
-          answer = { kind: "crashed", message: "The lab could not read the request." };
-        }
-        const id = message?.id ?? null;
-        try {
-          post({ type: "answer", id, result: answer, durationMs: now() - started, nonce });
-        } catch {
-          post({ type: "answer", id, result: { kind: "crashed", message: "Your code's answer could not be passed to the page." }, nonce });
-        }
+        answerOne(() => {
+          try {
+            return decode(apply(slice, bytes, [0, control[1]]));
+          } finally {
+            apply(store, Atomics, [control, 0, 0]); // the buffer is free for the next request
+          }
+        });
       } catch {
         // Nothing to do but wait for the next request; the page stops a run that never answers.
       }
     }
+  }
+
+  /** Read one request (its JSON text, from `read`), answer it, post the answer; the request. */
+  function answerOne(read) {
+    let message = null;
+    let answer;
+    const started = now();
+    try {
+      message = parse(read());
+      answer = handle(message);
+    } catch {
+      answer = { kind: "crashed", message: "The lab could not read the request." };
+    }
+    const id = message?.id ?? null;
+    try {
+      post({ type: "answer", id, result: answer, durationMs: now() - started, nonce });
+    } catch {
+      post({ type: "answer", id, result: { kind: "crashed", message: "Your code's answer could not be passed to the page." }, nonce });
+    }
+    return message;
   }
 
   /** Not cross-origin isolated: answer highlights, then one run or check, and close. The frame
@@ -316,21 +324,7 @@
   function serveOne() {
     listen("message", ({ data }) => {
       if (data?.type !== "request" || typeof data.text !== "string") return;
-      let message = null;
-      let answer;
-      const started = now();
-      try {
-        message = parse(data.text);
-        answer = handle(message);
-      } catch {
-        answer = { kind: "crashed", message: "The lab could not read the request." };
-      }
-      const id = message?.id ?? null;
-      try {
-        post({ type: "answer", id, result: answer, durationMs: now() - started, nonce });
-      } catch {
-        post({ type: "answer", id, result: { kind: "crashed", message: "Your code's answer could not be passed to the page." }, nonce });
-      }
+      const message = answerOne(() => data.text);
       if (message?.type !== "highlight") closeWorker();
     });
   }
