@@ -381,3 +381,16 @@ def test_gunicorn_refuses_a_weak_class_key_before_any_worker_starts(monkeypatch:
     settings = runpy.run_path(str(Path(__file__).resolve().parent.parent / "gunicorn.conf.py"))
     with pytest.raises(SystemExit, match="FLASK_CLASS_KEY must be text of at least 16 characters"):
         settings["on_starting"](None)
+
+
+def test_a_try_forgiven_after_its_window_leaves_no_key_behind(redis_server: RedisServer) -> None:
+    """The right key arriving just as an address's window ends: nothing is left in Redis."""
+    client = redis.Redis.from_url(redis_server.url)
+    prefix = f"test:{uuid.uuid4().hex}:"
+    tries = tries_module.RedisTries(client, prefix, limit=3, window=60)
+    tries.forgive("10.0.0.9")  # no window open: nothing to take back
+    assert client.keys(f"{prefix}*") == []
+    assert tries.take("10.0.0.9") == 0
+    tries.forgive("10.0.0.9")
+    assert int(client.get(f"{prefix}10.0.0.9")) == 0 and client.ttl(f"{prefix}10.0.0.9") > 0
+    client.close()

@@ -98,6 +98,9 @@ class MemoryTries:
             self._failed.popitem(last=False)
 
 
+FORGIVE = "if redis.call('EXISTS', KEYS[1]) == 1 then return redis.call('DECR', KEYS[1]) end return 0"
+
+
 class RedisTries:
     """Failed tries in Redis, one key per address that lives as long as its window: every worker counts
     into it."""
@@ -126,7 +129,9 @@ class RedisTries:
         return left_ms / 1000 if count > self.limit and left_ms > 0 else 0.0
 
     def forgive(self, client: str) -> None:
-        self.redis.decr(self._key(client))
+        # Only while its window lasts: a DECR after the key expired would make a key of -1 with no
+        # expiry (an extra try for that address, and a key Redis keeps for ever).
+        self.redis.eval(FORGIVE, 1, self._key(client))
 
     def _incr(self, client: str) -> tuple[int, int]:
         """One more try counted, in one transaction: the count now, and ms left in its window."""
